@@ -1,0 +1,367 @@
+/**
+ * The REST verbs of a stored resource, as k8s.io/apiserver's handlers implement them:
+ * get, list, create, update (PUT), patch, delete, deletecollection, and the status
+ * and scale subresources. Each write runs: decode → field validation → admission
+ * (mutating) → strategy (prepare, validate) → admission (validating) → storage.
+ */
+import { parseFieldSelector, checkFieldSelector } from '../../api/fields.js';
+import { parseSelector } from '../../api/labels.js';
+import { badRequest, invalid, methodNotAllowed, notFound, StatusError, type StatusCause } from '../../api/status.js';
+import type { AdmissionAttributes, Operation } from '../admission/types.js';
+import { decodeObjectBody, mediaType, readBody } from '../http/body.js';
+import { addWarning, successStatus, writeJSON } from '../http/respond.js';
+import { apiVersionOf } from '../resources/catalog.js';
+import type { ServedResource } from '../resources/registry.js';
+import { deepClone, isPlainObject, meta, type KubeObject } from '../storage/object.js';
+import { fillSystemFields, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
+import type { HandlerContext } from './context.js';
+import { defaultFieldManager, intParam, type ApiRequest } from './request.js';
+
+export function storeOf(r: ApiRequest): ResourceStore {
+  if (!r.served.store) throw methodNotAllowed(`${r.info.verb} is not supported on resources of kind ${r.served.info.kind}`);
+  return r.served.store;
+}
+
+/** Stored → served version (shares nothing with the input when converted). */
+export function toServed(served: ServedResource, obj: KubeObject): KubeObject {
+  return served.conversion ? served.conversion.toServed(obj) : obj;
+}
+
+export function respondObject(ctx: HandlerContext, r: ApiRequest, code: number, obj: KubeObject): void {
+  const out = toServed(r.served, obj);
+  if (r.negotiated.representation === 'Table') {
+    writeJSON(r.res, code, ctx.printer.print(r.served, [out], { includeObject: includeObject(r.url), withColumns: true, resourceVersion: obj.metadata?.resourceVersion }), r.negotiated.yaml);
+    return;
+  }
+  if (r.negotiated.representation === 'PartialObjectMetadata') {
+    writeJSON(r.res, code, partialMetadata(out), r.negotiated.yaml);
+    return;
+  }
+  writeJSON(r.res, code, out, r.negotiated.yaml);
+}
+
+export function partialMetadata(obj: KubeObject): KubeObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+export function includeObject(url: URL): 'Object' | 'Metadata' | 'None' {
+  const v = url.searchParams.get('includeObject');
+  return v === 'Object' || v === 'None' ? v : 'Metadata';
+}
+
+export function listOptions(r: ApiRequest): ListOptions {
+  const q = r.url.searchParams;
+  const fieldSelector = parseFieldSelector(q.get('fieldSelector'));
+  checkFieldSelector(r.served.info.resource, fieldSelector);
+  const limit = intParam(r.url, 'limit');
+  if (limit !== undefined && limit < 0) throw badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
+  return {
+    labelSelector: parseSelector(q.get('labelSelector')),
+    fieldSelector,
+    limit,
+    continue: q.get('continue') || undefined,
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+  };
+}
+
+function requireName(r: ApiRequest): string {
+  if (!r.info.name) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  return r.info.name;
+}
+
+/** Namespaced resources need a namespace for item requests, cluster-scoped ones must not have one. */
+export function scopeNamespace(r: ApiRequest): string | undefined {
+  const ns = r.served.info.namespaced ? r.info.namespace : undefined;
+  if (r.served.info.namespaced && !ns && (r.info.name || r.info.verb === 'create')) {
+    throw notFound(r.served.info.group, r.served.info.resource, r.info.name ?? '');
+  }
+  return ns;
+}
+
+export async function handleGet(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const ns = scopeNamespace(r);
+  const obj = await storeOf(r).get(ns, requireName(r), r.url.searchParams.get('resourceVersion') ?? undefined);
+  respondObject(ctx, r, 200, obj);
+}
+
+export async function handleList(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const ns = scopeNamespace(r);
+  const res = await storeOf(r).list(ns, listOptions(r));
+  const items = res.items.map((o) => toServed(r.served, o));
+  if (r.negotiated.representation === 'Table') {
+    const table = ctx.printer.print(r.served, items, {
+      includeObject: includeObject(r.url),
+      withColumns: true,
+      resourceVersion: res.resourceVersion,
+      continueToken: res.continue,
+      remainingItemCount: res.remainingItemCount,
+    });
+    writeJSON(r.res, 200, table, r.negotiated.yaml);
+    return;
+  }
+  const listMeta: Record<string, unknown> = { resourceVersion: res.resourceVersion };
+  if (res.continue) listMeta.continue = res.continue;
+  if (res.remainingItemCount !== undefined) listMeta.remainingItemCount = res.remainingItemCount;
+  if (r.negotiated.representation === 'PartialObjectMetadataList' || r.negotiated.representation === 'PartialObjectMetadata') {
+    writeJSON(r.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: items.map(partialMetadata) }, r.negotiated.yaml);
+    return;
+  }
+  writeJSON(r.res, 200, { kind: r.served.info.listKind, apiVersion: apiVersionOf(r.served.info), metadata: listMeta, items }, r.negotiated.yaml);
+}
+
+/** Decodes a body and checks its apiVersion/kind against the endpoint; absent ones default to it, as upstream's decoder. */
+export function decodeForResource(r: ApiRequest, body: Buffer, expectKind = r.served.info.kind, expectApiVersion = apiVersionOf(r.served.info)): KubeObject {
+  const obj = decodeObjectBody(body, r.req.headers['content-type']) as KubeObject;
+  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = expectApiVersion;
+  if (obj.kind === undefined || obj.kind === '') obj.kind = expectKind;
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') throw badRequest('apiVersion and kind must be strings');
+  if (obj.kind !== expectKind) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${expectKind}): ${obj.kind} in version "${obj.apiVersion}" cannot be handled as a ${expectKind}`);
+  }
+  if (obj.apiVersion !== expectApiVersion) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expectApiVersion})`);
+  }
+  if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) throw badRequest('metadata: must be an object');
+  return obj;
+}
+
+/** Strict/Warn field validation against the kind's schema (kubectl sends fieldValidation=Strict). */
+export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject): void {
+  if (r.fieldValidation === 'Ignore') return;
+  const { causes, unknownFields } = ctx.schema.check(r.served, obj, r.fieldValidation);
+  if (causes.length) throw invalid(r.served.info.group, r.served.info.kind, obj.metadata?.name ?? '', causes);
+  if (!unknownFields.length) return;
+  if (r.fieldValidation === 'Strict') {
+    const msg = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
+    throw badRequest(`strict decoding error: ${msg}`, unknownFields.map((f) => ({ type: 'FieldValueInvalid', message: `unknown field "${f}"`, field: f })));
+  }
+  for (const f of unknownFields) addWarning(r.res, `unknown field "${f}"`);
+}
+
+function attrs(r: ApiRequest, operation: Operation, object: KubeObject | undefined, oldObject: KubeObject | undefined, name: string | undefined): AdmissionAttributes {
+  return {
+    operation,
+    resource: r.served,
+    namespace: r.served.info.namespaced ? r.info.namespace : undefined,
+    name,
+    subresource: r.info.subresource,
+    user: r.user,
+    dryRun: r.dryRun,
+    object,
+    oldObject,
+  };
+}
+
+function reject(r: ApiRequest, obj: KubeObject, causes: StatusCause[]): void {
+  if (causes.length) throw invalid(r.served.info.group, r.served.info.kind, obj.metadata?.name || obj.metadata?.generateName || '', causes);
+}
+
+function toStored(r: ApiRequest, obj: KubeObject): KubeObject {
+  return r.served.conversion ? r.served.conversion.toStored(obj) : obj;
+}
+
+/** The create pipeline shared by POST and create-on-update/apply. */
+export async function admitCreate(ctx: HandlerContext, r: ApiRequest, obj: KubeObject): Promise<KubeObject> {
+  const md = meta(obj);
+  const ns = scopeNamespace(r);
+  if (r.served.info.namespaced) {
+    if (md.namespace && md.namespace !== ns) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    md.namespace = ns;
+  } else {
+    delete md.namespace;
+  }
+  fillSystemFields(obj);
+  ctx.strategy.defaults(r.served, obj);
+  const a = attrs(r, 'CREATE', obj, undefined, md.name);
+  await ctx.admission.admit(a);
+  ctx.strategy.prepareForCreate(r.served, obj);
+  reject(r, obj, ctx.strategy.validateCreate(r.served, obj));
+  await ctx.admission.validate(a);
+  ctx.managedFields.recordUpdate(r.served, undefined, obj, r.fieldManager ?? defaultFieldManager(r.req), undefined);
+  return toStored(r, obj);
+}
+
+export async function handleCreate(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const body = await readBody(r.req);
+  const obj = decodeForResource(r, body);
+  checkFields(ctx, r, obj);
+  const stored = await admitCreate(ctx, r, obj);
+  const created = await storeOf(r).create(stored, { dryRun: r.dryRun });
+  respondObject(ctx, r, 201, created);
+}
+
+/**
+ * Runs an update of an existing object through admission and the strategy.
+ * `subresource` 'status' keeps everything but status; the main resource keeps status.
+ */
+async function admitUpdate(ctx: HandlerContext, r: ApiRequest, next: KubeObject, current: KubeObject): Promise<KubeObject> {
+  const servedCurrent = toServed(r.served, current);
+  const nmd = meta(next);
+  if (nmd.name !== undefined && nmd.name !== r.info.name) {
+    throw badRequest(`the name of the object (${nmd.name}) does not match the name on the URL (${r.info.name})`);
+  }
+  if (r.served.info.namespaced && nmd.namespace && nmd.namespace !== r.info.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  nmd.name = r.info.name;
+  ctx.strategy.defaults(r.served, next);
+  ctx.strategy.prepareForUpdate(r.served, next, servedCurrent, r.info.subresource);
+  const a = attrs(r, 'UPDATE', next, servedCurrent, r.info.name);
+  await ctx.admission.admit(a);
+  reject(r, next, ctx.strategy.validateUpdate(r.served, next, servedCurrent));
+  await ctx.admission.validate(a);
+  ctx.managedFields.recordUpdate(r.served, servedCurrent, next, r.fieldManager ?? defaultFieldManager(r.req), r.info.subresource);
+  return toStored(r, next);
+}
+
+/** Resources that PUT may create, as upstream's AllowCreateOnUpdate. */
+const CREATE_ON_UPDATE = new Set(['endpoints', 'leases', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'nodes', 'events']);
+
+export async function handleUpdate(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const name = requireName(r);
+  const ns = scopeNamespace(r);
+  const body = await readBody(r.req);
+  const incoming = decodeForResource(r, body);
+  checkFields(ctx, r, incoming);
+  const canCreate = !r.info.subresource && CREATE_ON_UPDATE.has(r.served.info.resource);
+  const { object, created } = await storeOf(r).update(
+    ns,
+    name,
+    async (current) => {
+      const next = deepClone(incoming);
+      return admitUpdate(ctx, r, next, current);
+    },
+    {
+      dryRun: r.dryRun,
+      allowCreate: canCreate
+        ? async () => {
+            const obj = deepClone(incoming);
+            if (obj.metadata) delete obj.metadata.resourceVersion;
+            return admitCreate(ctx, r, obj);
+          }
+        : undefined,
+    },
+  );
+  respondObject(ctx, r, created ? 201 : 200, object);
+}
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+
+export async function handlePatch(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const name = requireName(r);
+  const ns = scopeNamespace(r);
+  const contentType = mediaType(r.req.headers['content-type']);
+  if (!PATCH_TYPES.includes(contentType)) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+  }
+  const isApply = contentType === 'application/apply-patch+yaml';
+  if (isApply && !r.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  if (!isApply && r.force) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  const body = await readBody(r.req);
+  const manager = r.fieldManager ?? defaultFieldManager(r.req);
+  const { object, created } = await storeOf(r).update(
+    ns,
+    name,
+    async (current) => {
+      const servedCurrent = toServed(r.served, current);
+      const patched = ctx.patch(r.served, servedCurrent, body, contentType, { manager, force: r.force, subresource: r.info.subresource });
+      checkFields(ctx, r, patched);
+      const pmd = meta(patched);
+      // A patch that names a resourceVersion is a precondition; otherwise it applies to the latest.
+      if (!pmd.resourceVersion) pmd.resourceVersion = current.metadata?.resourceVersion;
+      return admitUpdate(ctx, r, patched, current);
+    },
+    {
+      dryRun: r.dryRun,
+      allowCreate:
+        isApply && !r.info.subresource
+          ? async () => {
+              const obj = ctx.patch(r.served, undefined, body, contentType, { manager, force: r.force, subresource: undefined });
+              const md = meta(obj);
+              if (md.name !== undefined && md.name !== name) throw badRequest(`the name of the object (${md.name}) does not match the name on the URL (${name})`);
+              md.name = name;
+              checkFields(ctx, r, obj);
+              return admitCreate(ctx, r, obj);
+            }
+          : undefined,
+    },
+  );
+  respondObject(ctx, r, created ? 201 : 200, object);
+}
+
+/** DeleteOptions from the body (kubectl sends them there) and the query. */
+export async function deleteOptions(r: ApiRequest): Promise<DeleteOptions> {
+  const body = await readBody(r.req);
+  const opts: DeleteOptions = { dryRun: r.dryRun };
+  if (body.length && body.toString('utf8').trim()) {
+    const o = decodeObjectBody(body, r.req.headers['content-type'] || 'application/json') as Record<string, unknown>;
+    if (o.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number(o.gracePeriodSeconds);
+    if (typeof o.propagationPolicy === 'string') opts.propagationPolicy = o.propagationPolicy as DeleteOptions['propagationPolicy'];
+    if (o.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+    if (isPlainObject(o.preconditions)) opts.preconditions = o.preconditions as DeleteOptions['preconditions'];
+    if (Array.isArray(o.dryRun) && o.dryRun.includes('All')) opts.dryRun = true;
+  }
+  const grace = intParam(r.url, 'gracePeriodSeconds');
+  if (grace !== undefined) opts.gracePeriodSeconds = grace;
+  const pp = r.url.searchParams.get('propagationPolicy');
+  if (pp) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
+  if (r.url.searchParams.get('orphanDependents') === 'true') opts.propagationPolicy = 'Orphan';
+  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  if (opts.gracePeriodSeconds !== undefined && !(Number.isInteger(opts.gracePeriodSeconds) && opts.gracePeriodSeconds >= 0)) {
+    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: gracePeriodSeconds: Invalid value: ${opts.gracePeriodSeconds}: must be greater than or equal to 0`);
+  }
+  return opts;
+}
+
+/** Resources whose DELETE answers with the object rather than a Status, as upstream's ReturnDeletedObject. */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'namespaces', 'services', 'customresourcedefinitions', 'persistentvolumeclaims', 'persistentvolumes']);
+
+export async function handleDelete(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const name = requireName(r);
+  const ns = scopeNamespace(r);
+  const opts = await deleteOptions(r);
+  const st = storeOf(r);
+  const current = await st.get(ns, name);
+  const a = attrs(r, 'DELETE', undefined, toServed(r.served, current), name);
+  await ctx.admission.admit(a);
+  await ctx.admission.validate(a);
+  const { object, deleted } = await st.delete(ns, name, opts);
+  if (!deleted) {
+    // Still there (finalizers or a grace period): 202 Accepted with the object, as upstream.
+    respondObject(ctx, r, 202, object);
+    return;
+  }
+  if (RETURNS_DELETED_OBJECT.has(r.served.info.resource) || r.served.custom) {
+    respondObject(ctx, r, 200, object);
+    return;
+  }
+  writeJSON(r.res, 200, successStatus({ name, group: r.served.info.group || undefined, kind: r.served.info.resource, uid: object.metadata?.uid }), r.negotiated.yaml);
+}
+
+export async function handleDeleteCollection(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const ns = scopeNamespace(r);
+  const opts = await deleteOptions(r);
+  const st = storeOf(r);
+  const listed = await st.list(ns, { ...listOptions(r), limit: undefined, continue: undefined });
+  const items: KubeObject[] = [];
+  for (const obj of listed.items) {
+    const name = obj.metadata!.name!;
+    const objNs = obj.metadata!.namespace;
+    const a = attrs(r, 'DELETE', undefined, toServed(r.served, obj), name);
+    await ctx.admission.admit(a);
+    await ctx.admission.validate(a);
+    try {
+      const { object } = await st.delete(objNs, name, opts);
+      items.push(toServed(r.served, object));
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) continue;
+      throw err;
+    }
+  }
+  writeJSON(r.res, 200, { kind: r.served.info.listKind, apiVersion: apiVersionOf(r.served.info), metadata: { resourceVersion: listed.resourceVersion }, items }, r.negotiated.yaml);
+}

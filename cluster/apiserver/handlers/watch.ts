@@ -1,0 +1,126 @@
+/**
+ * Watch over HTTP, as kube-apiserver serves it: a chunked stream of newline-delimited
+ * JSON events `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}`,
+ * resumable from a resourceVersion, bookmarks when asked for, the streaming-list
+ * mode (`sendInitialEvents=true`) ending its initial events with a bookmark annotated
+ * `k8s.io/initial-events-end`, and a 410 Expired ERROR event once history is gone.
+ */
+import { badRequest, type StatusError } from '../../api/status.js';
+import { toStatusError } from '../http/respond.js';
+import { apiVersionOf } from '../resources/catalog.js';
+import type { KubeObject } from '../storage/object.js';
+import type { WatchEventOut } from '../storage/resource-store.js';
+import type { HandlerContext } from './context.js';
+import { includeObject, listOptions, partialMetadata, scopeNamespace, storeOf, toServed } from './rest.js';
+import { intParam, type ApiRequest } from './request.js';
+
+/** Upstream's --min-request-timeout is 1800 s, randomised to [1800, 3600) per watch. */
+const DEFAULT_TIMEOUT_S = 1800;
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  const ns = scopeNamespace(r);
+  const q = r.url.searchParams;
+  const opts = listOptions(r);
+  // GET .../pods/web?watch=true watches one object: upstream turns the name into a field selector.
+  const fieldSelector = r.info.name ? [...(opts.fieldSelector ?? []), { field: 'metadata.name', value: r.info.name, negate: false }] : opts.fieldSelector;
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  const sendInitialEvents = q.get('sendInitialEvents');
+  const rvMatch = q.get('resourceVersionMatch');
+  const streamingList = sendInitialEvents === 'true';
+  if (sendInitialEvents !== null) {
+    // KEP-3157: sendInitialEvents needs bookmarks and resourceVersionMatch=NotOlderThan.
+    if (rvMatch !== 'NotOlderThan') throw badRequest('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    if (streamingList && !bookmarks) throw badRequest('allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
+  } else if (rvMatch) {
+    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+  const timeoutS = intParam(r.url, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S + Math.floor(Math.random() * DEFAULT_TIMEOUT_S);
+  const st = storeOf(r);
+  const table = r.negotiated.representation === 'Table';
+  const partial = r.negotiated.representation === 'PartialObjectMetadata' || r.negotiated.representation === 'PartialObjectMetadataList';
+  const withObject = includeObject(r.url);
+  let first = true;
+  let lastRV = opts.resourceVersion ?? '';
+
+  const encode = (type: string, obj: KubeObject): string => {
+    let object = obj;
+    if (type !== 'BOOKMARK' && type !== 'ERROR') {
+      object = toServed(r.served, obj);
+      if (table) {
+        object = ctx.printer.print(r.served, [object], { includeObject: withObject, withColumns: first, resourceVersion: object.metadata?.resourceVersion });
+        first = false;
+      } else if (partial) {
+        object = partialMetadata(object);
+      }
+    }
+    return JSON.stringify({ type, object }) + '\n';
+  };
+
+  const res = r.res;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let closed = false;
+  const bookmark = (rv: string, extra?: Record<string, string>) => {
+    const object: KubeObject = { kind: r.served.info.kind, apiVersion: apiVersionOf(r.served.info), metadata: { resourceVersion: rv, ...(extra ? { annotations: extra } : {}) } };
+    res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+  };
+  const write = (events: WatchEventOut[]) => {
+    if (closed) return;
+    let chunk = '';
+    for (const e of events) {
+      chunk += encode(e.type, e.object);
+      lastRV = e.object.metadata?.resourceVersion ?? lastRV;
+    }
+    res.write(chunk);
+  };
+  const fail = (err: Error) => {
+    if (closed) return;
+    const se: StatusError = toStatusError(err);
+    res.write(JSON.stringify({ type: 'ERROR', object: se.toStatus() }) + '\n');
+    finish();
+  };
+  let sub: { cancel(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let bookmarkTimer: NodeJS.Timeout | undefined;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    sub?.cancel();
+    clearTimeout(timer);
+    clearInterval(bookmarkTimer);
+    res.end();
+  };
+  r.req.on('close', finish);
+  res.on('close', finish);
+
+  try {
+    if (streamingList) {
+      // Streaming list: every current object as ADDED, a bookmark marking the end, then changes.
+      const initial = await st.list(ns, { labelSelector: opts.labelSelector, fieldSelector });
+      write(initial.items.map((o) => ({ type: 'ADDED' as const, object: o })));
+      lastRV = initial.resourceVersion;
+      bookmark(initial.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
+      sub = await st.watch(ns, { resourceVersion: initial.resourceVersion, labelSelector: opts.labelSelector, fieldSelector }, write, fail);
+    } else {
+      sub = await st.watch(ns, { resourceVersion: opts.resourceVersion, labelSelector: opts.labelSelector, fieldSelector }, write, fail);
+      if (!lastRV || lastRV === '0') lastRV = String(ctx.hub.revision);
+    }
+  } catch (err) {
+    fail(err as Error);
+    return;
+  }
+  if (closed) {
+    sub.cancel();
+    return;
+  }
+  timer = setTimeout(() => {
+    if (bookmarks && !closed) bookmark(lastRV || String(ctx.hub.revision));
+    finish();
+  }, timeoutS * 1000);
+  if (bookmarks) {
+    bookmarkTimer = setInterval(() => {
+      if (!closed) bookmark(lastRV || String(ctx.hub.revision));
+    }, BOOKMARK_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,44 @@
+// Plain JSON values as decoded by JSON.parse. Patch functions work on these
+// directly so no field of an object is ever dropped.
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep structural equality (object key order ignored, array order significant). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isJsonObject(a)) {
+    if (!isJsonObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) {
+      if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+export function jsonClone<T extends JsonValue>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Kind of a JSON value in the sense Go's reflect.TypeOf would distinguish after json decoding. */
+export function jsonKind(v: JsonValue | undefined): 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'undefined' {
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v as 'object' | 'string' | 'number' | 'boolean';
+}

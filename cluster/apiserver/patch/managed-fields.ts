@@ -1,0 +1,367 @@
+// metadata.managedFields bookkeeping and server-side apply (KEP-555), following
+// k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager and structured-merge-diff merge.Updater.
+import { FieldSet, fieldElement, pathToString, type FieldPath } from './fieldpath.js';
+import { PatchError } from './errors.js';
+import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json.js';
+import { builtinFieldTypes } from './builtin-schema.js';
+import type { FieldTypeLookup } from './schema.js';
+import { TypedWalker } from './typed.js';
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: JsonObject;
+  subresource?: string;
+}
+
+/** A field another manager owns with a different value than the one applied. */
+export interface ApplyConflict {
+  manager: string;
+  /** The owner's operation and apiVersion, for the message ("... using apps/v1"). */
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  subresource?: string;
+  /** e.g. '.spec.replicas', '.spec.template.spec.containers[name="nginx"].image' */
+  field: string;
+}
+
+export interface StatusCause {
+  type: 'FieldManagerConflict';
+  message: string;
+  field: string;
+}
+
+interface Owner {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  set: FieldSet;
+}
+
+/** Fields nobody owns (fieldmanager/internal/stripmeta.go). */
+const STRIPPED: FieldPath[] = [
+  ['f:apiVersion'],
+  ['f:kind'],
+  ['f:metadata'],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map(
+    (f) => ['f:metadata', fieldElement(f)],
+  ),
+];
+
+function strip(set: FieldSet): FieldSet {
+  return set.difference(FieldSet.fromPaths(STRIPPED));
+}
+
+/**
+ * Non-pointer structs a Go zero object already has, so creating an object does not "add" them
+ * (they get no `.` in managedFields upstream): metadata, spec, status, pod templates, strategies.
+ */
+const POD_TEMPLATE_ZERO: JsonObject = { metadata: {}, spec: {} };
+const ZERO_OBJECT: JsonObject = {
+  metadata: {},
+  spec: {
+    template: POD_TEMPLATE_ZERO,
+    strategy: {},
+    updateStrategy: {},
+    jobTemplate: { metadata: {}, spec: { template: POD_TEMPLATE_ZERO } },
+  },
+  status: {},
+};
+
+function ownerKey(o: { manager: string; operation: string; subresource?: string; apiVersion: string }): string {
+  // Appliers are one entry whatever version they used; updaters one per version (BuildManagerIdentifier).
+  return JSON.stringify([o.manager, o.operation, o.subresource ?? '', o.operation === 'Apply' ? '' : o.apiVersion]);
+}
+
+function decodeManagedFields(obj: JsonObject | undefined): Map<string, Owner> {
+  const owners = new Map<string, Owner>();
+  const meta = obj?.metadata;
+  const list = isJsonObject(meta) ? meta.managedFields : undefined;
+  if (!Array.isArray(list)) return owners;
+  for (const e of list) {
+    if (!isJsonObject(e) || typeof e.manager !== 'string') continue;
+    const operation = e.operation === 'Apply' ? 'Apply' : 'Update';
+    const o: Owner = {
+      manager: e.manager,
+      operation,
+      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
+      set: FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    if (typeof e.subresource === 'string' && e.subresource) o.subresource = e.subresource;
+    if (typeof e.time === 'string') o.time = e.time;
+    const k = ownerKey(o);
+    const prev = owners.get(k);
+    if (prev) prev.set = prev.set.union(o.set);
+    else owners.set(k, o);
+  }
+  return owners;
+}
+
+/** Entries sorted as upstream: operation, time, manager, apiVersion, subresource. */
+function encodeManagedFields(owners: Map<string, Owner>): JsonObject[] {
+  const list = [...owners.values()].filter((o) => !o.set.isEmpty());
+  const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+  list.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
+  return list.map((o) => {
+    const e: JsonObject = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion };
+    if (o.time) e.time = o.time;
+    e.fieldsType = 'FieldsV1';
+    e.fieldsV1 = o.set.toFieldsV1();
+    if (o.subresource) e.subresource = o.subresource;
+    return e;
+  });
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** metav1.Time: RFC 3339, whole seconds, UTC. */
+export function formatTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function withoutManagedFields(obj: JsonObject): JsonObject {
+  const copy = jsonClone(obj);
+  if (isJsonObject(copy.metadata)) delete copy.metadata.managedFields;
+  return copy;
+}
+
+function setManagedFields(obj: JsonObject, owners: Map<string, Owner>): JsonObject {
+  const entries = encodeManagedFields(owners);
+  const meta = isJsonObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
+  if (entries.length > 0) meta.managedFields = entries;
+  else delete meta.managedFields;
+  return obj;
+}
+
+function typesFor(obj: JsonObject, given: FieldTypeLookup | undefined): FieldTypeLookup {
+  if (given) return given;
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  return builtinFieldTypes(apiVersion, kind);
+}
+
+/** Other managers lose what this change modified, added or removed (merge.Updater.update). */
+function takeOwnership(owners: Map<string, Owner>, selfKey: string, changed: FieldSet, removed: FieldSet): void {
+  for (const [k, o] of owners) {
+    if (k === selfKey) continue;
+    o.set = o.set.difference(changed).difference(removed);
+    if (o.set.isEmpty()) owners.delete(k);
+  }
+}
+
+function conflictsOf(owners: Map<string, Owner>, selfKey: string, changed: FieldSet): ApplyConflict[] {
+  const out: ApplyConflict[] = [];
+  const sorted = [...owners.entries()].filter(([k]) => k !== selfKey).sort(([a], [b]) => cmp(a, b));
+  for (const [, o] of sorted) {
+    for (const p of o.set.intersection(changed).paths()) {
+      const c: ApplyConflict = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, field: pathToString(p) };
+      if (o.subresource) c.subresource = o.subresource;
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+export interface RecordUpdateOptions {
+  /** The stored object before the write; undefined for a create. */
+  before: JsonObject | undefined;
+  /** The object about to be stored (after defaulting); its managedFields, if the client changed them, are taken as given. */
+  after: JsonObject;
+  /** fieldManager query parameter, or upstream's default derived from the User-Agent (e.g. 'kubectl-edit'). */
+  manager: string;
+  operation?: 'Update';
+  apiVersion: string;
+  subresource?: string;
+  fieldTypes?: FieldTypeLookup;
+  now?: Date;
+}
+
+/**
+ * Updates metadata.managedFields for an ordinary create/update/patch (operation Update): the
+ * manager gains every field the write added or changed, other managers lose them.
+ * Returns a new object; `after` is not modified.
+ */
+export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
+  const after = jsonClone(opts.after);
+  const beforeMF = opts.before && isJsonObject(opts.before.metadata) ? opts.before.metadata.managedFields : undefined;
+  const afterMF = isJsonObject(after.metadata) ? after.metadata.managedFields : undefined;
+  // A client that sends `managedFields: []` resets them (fieldmanager isResetManagedFields).
+  if (Array.isArray(afterMF) && afterMF.length === 0) {
+    delete (after.metadata as JsonObject).managedFields;
+    return after;
+  }
+  const userChanged = afterMF !== undefined && !jsonEqual(afterMF, beforeMF);
+  const owners = decodeManagedFields(userChanged ? after : opts.before);
+  const walker = new TypedWalker(typesFor(after, opts.fieldTypes));
+  const c = walker.compare(
+    opts.before ? withoutManagedFields(opts.before) : undefined,
+    withoutManagedFields(after),
+    opts.before ? undefined : ZERO_OBJECT,
+  );
+  const self: Owner = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, set: new FieldSet() };
+  if (opts.subresource) self.subresource = opts.subresource;
+  const selfKey = ownerKey(self);
+  const existing = owners.get(selfKey);
+  const changed = c.modified.union(c.added);
+  takeOwnership(owners, selfKey, changed, c.removed);
+  const set = strip((existing?.set ?? new FieldSet()).difference(c.removed).union(changed));
+  const touched = !changed.isEmpty() || !c.removed.isEmpty();
+  if (!set.isEmpty()) {
+    self.set = set;
+    self.time = touched || !existing?.time ? formatTime(opts.now ?? new Date()) : existing.time;
+    owners.set(selfKey, self);
+  } else owners.delete(selfKey);
+  return setManagedFields(after, owners);
+}
+
+export interface ServerSideApplyOptions {
+  /** The stored object; undefined when the apply creates it. */
+  live: JsonObject | undefined;
+  /** The applied configuration (the decoded YAML body). */
+  applied: JsonObject;
+  /** fieldManager query parameter (required for apply upstream). */
+  manager: string;
+  force: boolean;
+  /** List/map types by field path; defaults to the built-in table for the object's kind. */
+  listTypes?: FieldTypeLookup;
+  /** Version the manager applies with; defaults to applied.apiVersion. */
+  apiVersion?: string;
+  subresource?: string;
+  now?: Date;
+}
+
+export interface ServerSideApplyResult {
+  /** The merged object with managedFields updated; the live object unchanged when there are conflicts. */
+  object: JsonObject;
+  /** Non-empty when the apply was refused (answer 409 with applyConflictStatus). */
+  conflicts: ApplyConflict[];
+}
+
+/**
+ * Server-side apply (`application/apply-patch+yaml`): merge the applied configuration into the
+ * live object, record the manager as owner of exactly the fields it applied, remove fields it
+ * applied before and no longer applies unless someone else owns them, and report conflicts
+ * with other owners of changed fields unless `force`.
+ */
+export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyResult {
+  const appliedMeta = opts.applied.metadata;
+  if (isJsonObject(appliedMeta) && appliedMeta.managedFields !== undefined && appliedMeta.managedFields !== null) {
+    throw new PatchError('metadata.managedFields must be nil', 400);
+  }
+  const apiVersion = opts.apiVersion ?? (typeof opts.applied.apiVersion === 'string' ? opts.applied.apiVersion : '');
+  const walker = new TypedWalker(typesFor(opts.applied, opts.listTypes));
+  const live = opts.live ? withoutManagedFields(opts.live) : {};
+  const applied = withoutManagedFields(opts.applied);
+  const owners = decodeManagedFields(opts.live);
+
+  // An object that predates managed fields is owned by "before-first-apply" (fieldmanager/internal/skipnonapplied).
+  if (opts.live && owners.size === 0) {
+    const liveVersion = typeof live.apiVersion === 'string' ? live.apiVersion : apiVersion;
+    const c = walker.compare(undefined, live, ZERO_OBJECT);
+    const set = strip(c.added.union(c.modified));
+    if (!set.isEmpty()) {
+      const o: Owner = { manager: 'before-first-apply', operation: 'Update', apiVersion: liveVersion, set };
+      owners.set(ownerKey(o), o);
+    }
+  }
+
+  const self: Owner = { manager: opts.manager, operation: 'Apply', apiVersion, set: strip(walker.toFieldSet(applied)) };
+  if (opts.subresource) self.subresource = opts.subresource;
+  const selfKey = ownerKey(self);
+  const last = owners.get(selfKey);
+  owners.set(selfKey, self);
+
+  let merged = walker.merge(live, applied) as JsonObject;
+  if (last && !last.set.isEmpty()) merged = prune(walker, merged, last.set, owners);
+
+  const c = walker.compare(live, merged);
+  const changed = c.modified.union(c.added);
+  const conflicts = conflictsOf(owners, selfKey, changed);
+  if (conflicts.length > 0 && !opts.force) {
+    return { object: opts.live ? jsonClone(opts.live) : {}, conflicts };
+  }
+  takeOwnership(owners, selfKey, changed, c.removed);
+  const objectChanged = !jsonEqual(live, merged);
+  self.time = objectChanged || !last?.time || !last.set.equals(self.set) ? formatTime(opts.now ?? new Date()) : last.time;
+  return { object: setManagedFields(merged, owners), conflicts: [] };
+}
+
+/**
+ * Fields the manager applied last time and not now are removed when no manager (including its
+ * new apply) still owns them (merge.Updater.prune). A struct field nobody owns anything under
+ * any more goes as a whole (EnsureNamedFieldsAreMembers).
+ */
+function prune(walker: TypedWalker, merged: JsonObject, lastSet: FieldSet, owners: Map<string, { set: FieldSet }>): JsonObject {
+  let managed = new FieldSet();
+  for (const o of owners.values()) managed = managed.union(o.set);
+  const present = walker.toFieldSet(merged);
+  const remove = new FieldSet();
+  const visit = (node: FieldSet, path: FieldPath): void => {
+    for (const [pe, child] of node.children) {
+      const p = [...path, pe];
+      const ownedNode = managed.node(p);
+      const namedField = pe.startsWith('f:') && child.children.size > 0;
+      if (child.member || namedField) {
+        const owned = ownedNode?.member === true || (namedField && ownedNode !== undefined && !ownedNode.isEmpty());
+        const exists = present.node(p) !== undefined;
+        if (!owned && exists && !(p.length === 1 && STRIPPED.some((s) => s.length === 1 && s[0] === pe))) {
+          remove.insert(p);
+          continue;
+        }
+      }
+      visit(child, p);
+    }
+  };
+  visit(lastSet, []);
+  return remove.isEmpty() ? merged : walker.removeItems(merged, remove);
+}
+
+function printManager(c: ApplyConflict): string {
+  let s = JSON.stringify(c.manager);
+  if (c.subresource) s += ` with subresource ${JSON.stringify(c.subresource)}`;
+  if (c.operation === 'Update') s += ` using ${c.apiVersion}`;
+  return s;
+}
+
+/**
+ * The 409 Status upstream answers a conflicting apply with (fieldmanager NewConflictError):
+ * reason Conflict, this message, and one FieldManagerConflict cause per field.
+ */
+export function applyConflictStatus(conflicts: ApplyConflict[]): { message: string; causes: StatusCause[] } {
+  const causes: StatusCause[] = conflicts.map((c) => ({
+    type: 'FieldManagerConflict',
+    message: `conflict with ${printManager(c)}`,
+    field: c.field,
+  }));
+  if (conflicts.length === 1) {
+    return { message: `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0])}: ${conflicts[0].field}`, causes };
+  }
+  const byManager = new Map<string, { label: string; fields: string[] }>();
+  for (const c of conflicts) {
+    const id = ownerKey(c);
+    const e = byManager.get(id) ?? { label: printManager(c), fields: [] };
+    e.fields.push(c.field);
+    byManager.set(id, e);
+  }
+  const lines: string[] = [];
+  for (const { label, fields } of [...byManager.values()].sort((a, b) => cmp(a.label, b.label))) {
+    lines.push(`conflicts with ${label}:`);
+    for (const f of fields) lines.push(`- ${f}`);
+  }
+  return { message: `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, causes };
+}
+

@@ -1,0 +1,99 @@
+/**
+ * The headless launcher: `npm run cluster -- up [--data-dir DIR] [--port PORT] [--nodes N]
+ * [--etcd-servers URLS]`. The same control plane the Electron main process runs, in the
+ * foreground: it prints `ready <kubeconfig>` once /readyz answers and stops cleanly on
+ * SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
+
+const USAGE = `Usage: npm run cluster -- <command> [options]
+
+Commands:
+  up        Start the control plane in the foreground
+
+Options for up:
+  --data-dir DIR         Where the store, certificates and kubeconfig live (default: ${defaultDataDir()})
+  --port PORT            API server port (default 6443; 0 picks a free one)
+  --host ADDR            Address to listen on (default 127.0.0.1)
+  --nodes N              Docker-container nodes to start (not available yet: only 0)
+  --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`kubarium: ${message}\n`);
+  process.exit(2);
+}
+
+async function up(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        nodes: { type: 'string' },
+        'etcd-servers': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 6443 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`);
+  const nodes = values.nodes === undefined ? 0 : Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0) fail(`--nodes must be a whole number, got "${values.nodes}"`);
+  if (nodes > 0) fail('--nodes: Docker-container nodes are not available in this version yet; only --nodes 0 is accepted');
+  const etcdServers = values['etcd-servers']?.split(',').map((s) => s.trim()).filter(Boolean);
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const cp = await startControlPlane({
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    port,
+    host: values.host,
+    etcdServers,
+    log,
+  }).catch((err: Error) => fail(err.message));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    cp.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log(`stop failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`ready ${cp.kubeconfigPath}\n`);
+  log(`API server ${cp.url}; export KUBECONFIG=${cp.kubeconfigPath}`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'up':
+      return up(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+void main();

@@ -1,0 +1,68 @@
+/**
+ * kine's schema (k3s-io/kine pkg/drivers/sqlite): one append-only table in which every
+ * row is one revision of one key. `id` is the revision; `prev_revision` points at the
+ * key's previous row; `created`/`deleted` mark the first row of a key's life and its
+ * tombstone; `old_value` keeps the previous value so a watch can send prevKv even when
+ * the previous row is gone. We add `version` (etcd's per-key change counter, which kine
+ * does not track) and two small side tables: the compaction marks and the leases.
+ */
+import type Database from 'better-sqlite3';
+
+export type Synchronous = 'full' | 'normal';
+
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS kine (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    create_revision INTEGER NOT NULL,
+    prev_revision INTEGER NOT NULL,
+    lease INTEGER NOT NULL,
+    value BLOB,
+    old_value BLOB,
+    version INTEGER NOT NULL
+  )`,
+  // Latest row of a key / of a key at a revision, prefix ranges in key order (kine_name_id_index).
+  `CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name, id)`,
+  // At most one successor per row: the database itself refuses a lost update (kine_name_prev_revision_uindex).
+  `CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision_uindex ON kine (name, prev_revision)`,
+  // Keys attached to a lease, found without a scan when it expires. Partial: most rows have none
+  // (queries must repeat `lease != 0` for the planner to use it).
+  `CREATE INDEX IF NOT EXISTS kine_lease_index ON kine (lease) WHERE lease != 0`,
+  // kine keeps compact_rev_key as a row of kine; a side table keeps it out of ranges and watches.
+  `CREATE TABLE IF NOT EXISTS kine_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS kine_lease (id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+];
+// Not copied from kine: (name) alone is a prefix of (name, id); (id, deleted) and
+// (prev_revision) serve kine's compaction query, while ours walks the primary key by
+// revision window (see compaction.ts), so they would only slow every write.
+
+/**
+ * Opens the database file the way the store needs it.
+ *
+ * Durability: WAL with synchronous=FULL fsyncs the WAL at every commit, so an
+ * acknowledged write survives a crash of the process *and* of the machine — the
+ * guarantee etcd gives by fdatasync-ing its WAL before answering. NORMAL would survive
+ * SIGKILL (the OS still holds the pages) but not power loss, so it is opt-in only.
+ * Group commit (one transaction per batch of concurrent writes) pays for the fsync.
+ *
+ * locking_mode=EXCLUSIVE: one store process per file (as kine's SQLite backend requires);
+ * a second opener fails fast instead of corrupting the in-memory revision counter.
+ */
+export function configure(db: Database.Database, synchronous: Synchronous): void {
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  for (const sql of TABLES) db.exec(sql);
+  // etcd starts at revision 1 with an empty keyspace; the first change is revision 2.
+  db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'kine', 1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'kine')`).run();
+}
+
+export function readRevision(db: Database.Database): number {
+  const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'kine'`).get() as { seq: number } | undefined;
+  return row?.seq ?? 1;
+}

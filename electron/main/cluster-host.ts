@@ -1,0 +1,54 @@
+/**
+ * Runs the control plane inside the Electron main process and tracks its status
+ * for the bridge. Plain Node: no Electron imports, so the lifecycle stays testable.
+ */
+import { EventEmitter } from 'node:events';
+import { startControlPlane } from '../../cluster/controlplane/index.js';
+import type { ControlPlane, ControlPlaneOptions } from '../../cluster/controlplane/types.js';
+import type { ClusterStatus } from '../preload/api.js';
+
+export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
+  private plane: ControlPlane | undefined;
+  private current: ClusterStatus;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: ControlPlaneOptions) {
+    super();
+    this.current = { state: 'stopped', apiServerUrl: null, kubeconfigPath: null, dataDir: options.dataDir, error: null };
+  }
+
+  get status(): ClusterStatus {
+    return { ...this.current };
+  }
+
+  async start(): Promise<void> {
+    this.update({ state: 'starting', error: null });
+    try {
+      const plane = await startControlPlane(this.options);
+      this.plane = plane;
+      this.update({ state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath });
+    } catch (err) {
+      this.update({ state: 'failed', error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** Stops the control plane once; later calls wait for the same stop. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (!this.plane) return;
+      this.update({ state: 'stopping' });
+      try {
+        await this.plane.stop();
+      } finally {
+        this.plane = undefined;
+        this.update({ state: 'stopped', apiServerUrl: null });
+      }
+    })();
+    return this.stopping;
+  }
+
+  private update(patch: Partial<ClusterStatus>): void {
+    this.current = { ...this.current, ...patch };
+    this.emit('status', this.status);
+  }
+}

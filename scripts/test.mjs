@@ -1,0 +1,100 @@
+/**
+ * `npm test`: prepare what the tests need, then run every test with Node's runner.
+ *
+ *   npm test                                   all *.test.ts under cluster/, electron/ and test/
+ *   npm test -- test/e2e/x.test.ts cluster/store   a subset (files or folders)
+ *   npm test -- --test-name-pattern=watch      extra flags go to `node --test`
+ *
+ * Prerequisites: missing Debian packages (scripts/prereqs.mjs) are installed when
+ * we are root with apt-get, otherwise named; kubectl and helm are extracted into
+ * .cache/bin and exported as KUBARIUM_KUBECTL / KUBARIUM_HELM; native addons
+ * built for Electron by `npm start` are rebuilt for Node (scripts/native.mjs).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import process from 'node:process';
+import { ensureNativeForNode } from './native.mjs';
+import { ensureDebianPackages } from './prereqs.mjs';
+import { ensureKubeTools, repoRoot } from './tools.mjs';
+
+const TEST_ROOTS = ['cluster', 'electron', 'test'];
+const SKIP_DIRS = new Set(['node_modules', '.git', 'out', 'dist', '.cache']);
+
+function findTests(dir, found = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) findTests(path, found);
+    } else if (entry.isFile() && entry.name.endsWith('.test.ts')) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+function testFiles(selectors) {
+  const roots = selectors.length > 0 ? selectors.map((s) => resolve(s)) : TEST_ROOTS.map((r) => join(repoRoot, r));
+  const files = [];
+  for (const root of roots) {
+    if (!existsSync(root)) {
+      if (selectors.length > 0) throw new Error(`no such test file or folder: ${relative(process.cwd(), root)}`);
+      continue;
+    }
+    if (statSync(root).isDirectory()) findTests(root, files);
+    else files.push(root);
+  }
+  return [...new Set(files)].sort().map((f) => relative(repoRoot, f));
+}
+
+function prepare() {
+  const env = { ...process.env };
+  const { missing } = ensureDebianPackages((line) => console.log(line));
+  if (missing.length > 0) console.log(`prereqs: still missing: ${missing.map((p) => p.name).join(' ')}`);
+  if (!ensureNativeForNode()) console.log('prereqs: better-sqlite3 does not load in this Node (see the rebuild output above)');
+  try {
+    if (!env.KUBARIUM_KUBECTL || !env.KUBARIUM_HELM) {
+      const tools = ensureKubeTools();
+      env.KUBARIUM_KUBECTL ||= tools.kubectl;
+      env.KUBARIUM_HELM ||= tools.helm;
+    }
+    console.log(`prereqs: KUBARIUM_KUBECTL=${env.KUBARIUM_KUBECTL}`);
+    console.log(`prereqs: KUBARIUM_HELM=${env.KUBARIUM_HELM}`);
+  } catch (err) {
+    console.log(`prereqs: kubectl/helm unavailable: ${err instanceof Error ? err.message : err}`);
+  }
+  return env;
+}
+
+const args = process.argv.slice(2);
+const nodeFlags = args.filter((a) => a.startsWith('--'));
+const selectors = args.filter((a) => !a.startsWith('--'));
+
+let files;
+try {
+  files = testFiles(selectors);
+} catch (err) {
+  console.error(`test: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+}
+const env = prepare();
+if (files.length === 0) {
+  console.log('test: no *.test.ts files found');
+  process.exit(selectors.length > 0 ? 1 : 0);
+}
+// Test files start API servers and etcd: one per core keeps a 2-core CI box responsive.
+const concurrency = Math.max(1, Math.min(availableParallelism(), 4));
+const runnerArgs = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  `--test-concurrency=${concurrency}`,
+  ...nodeFlags,
+  ...files,
+];
+console.log(`test: ${files.length} file(s), concurrency ${concurrency}`);
+const child = spawn(process.execPath, runnerArgs, { cwd: repoRoot, env, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
