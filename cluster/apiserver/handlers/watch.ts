@@ -81,14 +81,13 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
     finish();
   };
   let sub: { cancel(): void } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let bookmarkTimer: NodeJS.Timeout | undefined;
+  const timers: { timeout?: NodeJS.Timeout; bookmark?: NodeJS.Timeout } = {};
   const finish = () => {
     if (closed) return;
     closed = true;
     sub?.cancel();
-    clearTimeout(timer);
-    clearInterval(bookmarkTimer);
+    clearTimeout(timers.timeout);
+    clearInterval(timers.bookmark);
     res.end();
   };
   r.req.on('close', finish);
@@ -114,12 +113,12 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
     sub.cancel();
     return;
   }
-  timer = setTimeout(() => {
+  timers.timeout = setTimeout(() => {
     if (bookmarks && !closed) bookmark(lastRV || String(ctx.hub.revision));
     finish();
   }, timeoutS * 1000);
   if (bookmarks) {
-    bookmarkTimer = setInterval(() => {
+    timers.bookmark = setInterval(() => {
       if (!closed) bookmark(lastRV || String(ctx.hub.revision));
     }, BOOKMARK_INTERVAL_MS);
   }

@@ -4,6 +4,7 @@
  * custom resource's schema as a CRD declares it.
  */
 import { readFileSync } from 'node:fs';
+import { resourcePath } from '../../resources.js';
 
 /** A JSON-Schema / OpenAPI schema object as it travels in documents (v2 refs: `#/definitions/<name>`). */
 export interface JSONSchema {
@@ -78,7 +79,7 @@ let loaded: DefinitionsFile | undefined;
 
 function load(): DefinitionsFile {
   loaded ??= JSON.parse(
-    readFileSync(new URL('../../../resources/openapi/definitions.json', import.meta.url), 'utf8'),
+    readFileSync(resourcePath('openapi', 'definitions.json'), 'utf8'),
   ) as DefinitionsFile;
   return loaded;
 }

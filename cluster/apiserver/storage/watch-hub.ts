@@ -7,7 +7,6 @@
  */
 import type { Store, Watch, WatchEvent } from '../../store/types.js';
 import type { KubeObject } from './object.js';
-import type { ValueTransformer } from './transformer.js';
 
 export interface ObjectEvent {
   type: 'PUT' | 'DELETE';

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { parseSelector } from '../../api/labels.js';
 import { matchesFields, parseFieldSelector } from '../../api/fields.js';
 import { StatusError } from '../../api/status.js';
@@ -37,6 +38,9 @@ export interface RecordedRequest {
   query: URLSearchParams;
   contentType?: string;
   body?: unknown;
+  /** CN of the TLS client certificate, if one was presented. */
+  clientCN?: string;
+  authorization?: string;
 }
 
 export interface FakeApiServerOptions {
@@ -105,7 +109,7 @@ export class FakeApiServer {
 
   /** Forget history: every resourceVersion up to now becomes too old to watch from. */
   compact(): void {
-    this.oldestRV = this.rv + 1;
+    this.oldestRV = this.rv;
     this.history.length = 0;
   }
 
@@ -200,7 +204,9 @@ export class FakeApiServer {
     const raw = Buffer.concat(chunks).toString('utf8');
     const body = raw ? (JSON.parse(raw) as unknown) : undefined;
     const method = req.method ?? 'GET';
-    this.requests.push({ method, path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body });
+    const peer = this.opts.tls ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
+    const clientCN = peer?.subject?.CN;
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body, clientCN, authorization: req.headers.authorization });
 
     const inj = this.injected.find((i) => i.method === method && i.match.test(url.pathname + url.search));
     if (inj) {

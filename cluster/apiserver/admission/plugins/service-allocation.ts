@@ -75,8 +75,15 @@ export class ServiceAllocator {
   private track(svc: KubeObject, add: boolean): void {
     const spec = (svc.spec ?? {}) as ServiceSpec;
     const ip = ipToInt(spec.clusterIP ?? '');
-    if (!Number.isNaN(ip)) (add ? this.ips.add(ip) : this.ips.delete(ip));
-    for (const p of spec.ports ?? []) if (p.nodePort) (add ? this.nodePorts.add(p.nodePort) : this.nodePorts.delete(p.nodePort));
+    if (!Number.isNaN(ip)) {
+      if (add) this.ips.add(ip);
+      else this.ips.delete(ip);
+    }
+    for (const p of spec.ports ?? []) {
+      if (!p.nodePort) continue;
+      if (add) this.nodePorts.add(p.nodePort);
+      else this.nodePorts.delete(p.nodePort);
+    }
   }
 
   private allocateIp(): string | undefined {
