@@ -7,6 +7,8 @@
 import type { ClusterPKI } from '../pki/index.js';
 import type { Store } from '../store/types.js';
 import { namespaceLifecycle } from './admission/plugins/namespace-lifecycle.js';
+import { limitRanger } from './admission/plugins/limit-ranger.js';
+import { resourceQuota } from './admission/plugins/resource-quota.js';
 import { ServiceAllocator } from './admission/plugins/service-allocation.js';
 import { serviceAccountAdmission } from './admission/plugins/service-account.js';
 import { AdmissionChain } from './admission/types.js';
@@ -97,6 +99,8 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     namespaceLifecycle(() => registry.storeFor('', 'namespaces')!),
     serviceAccountAdmission(() => registry.storeFor('', 'serviceaccounts')!),
     serviceAllocator.plugin(),
+    limitRanger(() => registry.storeFor('', 'limitranges')!),
+    resourceQuota(registry),
   ]);
 
   const context: HandlerContext = {

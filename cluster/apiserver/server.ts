@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { forbidden, notAcceptable, StatusError, unauthorized } from '../api/status.js';
+import { impersonatedUser } from './auth/impersonation.js';
 import type { UserInfo } from './auth/user.js';
 import type { HandlerContext } from './handlers/context.js';
 import { Discovery } from './handlers/discovery.js';
@@ -111,7 +112,9 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
     setInfo(info);
     const authn = await opts.authenticator.authenticate(req);
     if (!authn.ok) throw unauthorized();
-    const user = authn.user;
+    const user = await impersonatedUser(req, authn.user, (u, a) =>
+      opts.authorizer.authorize(u, { verb: a.verb, apiGroup: a.apiGroup ?? '', resource: a.resource ?? '', subresource: a.subresource ?? '', namespace: a.namespace ?? '', name: a.name ?? '', resourceRequest: true }),
+    );
     const attrs: AuthorizationAttributes = info.isResourceRequest
       ? { verb: info.verb, apiGroup: info.group, resource: info.resource, subresource: info.subresource ?? '', namespace: info.namespace ?? '', name: info.name ?? '', resourceRequest: true }
       : { verb: info.verb, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path: info.path, resourceRequest: false };

@@ -205,7 +205,8 @@ export class FakeApiServer {
     const body = raw ? (JSON.parse(raw) as unknown) : undefined;
     const method = req.method ?? 'GET';
     const peer = this.opts.tls ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
-    const clientCN = peer?.subject?.CN;
+    const cn = peer?.subject?.CN;
+    const clientCN = Array.isArray(cn) ? cn[0] : cn;
     this.requests.push({ method, path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body, clientCN, authorization: req.headers.authorization });
 
     const inj = this.injected.find((i) => i.method === method && i.match.test(url.pathname + url.search));

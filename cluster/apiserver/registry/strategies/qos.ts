@@ -1,6 +1,6 @@
 /** Pod QoS class (pkg/apis/core/helper/qos GetPodQOS), computed on create into status.qosClass. */
 import { obj, objects, type JsonObject } from '../json.js';
-import { parseQuantity } from '../quantity.js';
+import { parseQuantity } from '../../../api/quantity.js';
 
 const QOS_RESOURCES = ['cpu', 'memory'];
 

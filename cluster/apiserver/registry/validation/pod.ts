@@ -3,7 +3,7 @@
  * ValidatePodSpec, validateContainers, validateVolumes, ValidateTolerations, ValidatePodUpdate).
  */
 import { clone, deepEqual, isObject, obj, objects, str, type JsonObject } from '../json.js';
-import { parseQuantity, quantityText } from '../quantity.js';
+import { parseQuantity, quantityText } from '../../../api/quantity.js';
 import { defaultPodSpec } from '../defaults/pod.js';
 import { child, duplicate, forbidden, index, invalid, key, notFound, notSupported, required, type FieldCause } from './field.js';
 import { validateAnnotations, validateLabelName, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';

@@ -26,3 +26,20 @@ export function parseQuantity(q: unknown): number | undefined {
 export function quantityText(q: unknown): string {
   return typeof q === 'string' ? q : String(q);
 }
+
+/**
+ * Formats a value as Kubernetes would show a sum of quantities: binary suffixes when
+ * `binary` (memory, storage) and the value divides evenly, milli-units for fractions
+ * (CPU), plain integers otherwise.
+ */
+export function formatQuantity(value: number, binary: boolean): string {
+  if (binary && Number.isInteger(value) && value !== 0) {
+    for (const s of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki'] as const) {
+      const unit = BINARY[s];
+      if (value % unit === 0) return `${value / unit}${s}`;
+    }
+  }
+  if (Number.isInteger(value)) return String(value);
+  const milli = Math.round(value * 1000);
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
