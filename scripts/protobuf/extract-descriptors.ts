@@ -140,7 +140,8 @@ function main(): void {
   const { bin, from } = loadKubectl(process.argv[2]);
   const files = extractFileDescriptors(bin);
   const set = descriptor.FileDescriptorSet.fromObject({ file: files.map((f) => descriptor.FileDescriptorProto.decode(f)) });
-  const protoRoot = protobuf.Root.fromDescriptor(set);
+  // protobufjs/ext/descriptor adds Root.fromDescriptor at runtime; its typings do not declare it.
+  const protoRoot = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
   protoRoot.resolveAll();
   restoreMaps(protoRoot);
   protoRoot.resolveAll();

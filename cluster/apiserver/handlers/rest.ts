@@ -128,15 +128,18 @@ export function decodeForResource(r: ApiRequest, body: Buffer, expectKind = r.se
 
 /** Strict/Warn field validation against the kind's schema (kubectl sends fieldValidation=Strict). */
 export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject): void {
-  if (r.fieldValidation === 'Ignore') return;
+  // Custom resources lose the fields their structural schema does not specify once the
+  // mode has had its say (apiextensions-apiserver prunes while decoding; Warn and Ignore
+  // store the pruned object).
+  if (r.fieldValidation === 'Ignore') return ctx.schema.prune(r.served, obj);
   const { causes, unknownFields } = ctx.schema.check(r.served, obj, r.fieldValidation);
   if (causes.length) throw invalid(r.served.info.group, r.served.info.kind, obj.metadata?.name ?? '', causes);
-  if (!unknownFields.length) return;
-  if (r.fieldValidation === 'Strict') {
+  if (unknownFields.length && r.fieldValidation === 'Strict') {
     const msg = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
     throw badRequest(`strict decoding error: ${msg}`, unknownFields.map((f) => ({ type: 'FieldValueInvalid', message: `unknown field "${f}"`, field: f })));
   }
   for (const f of unknownFields) addWarning(r.res, `unknown field "${f}"`);
+  ctx.schema.prune(r.served, obj);
 }
 
 function attrs(r: ApiRequest, operation: Operation, object: KubeObject | undefined, oldObject: KubeObject | undefined, name: string | undefined): AdmissionAttributes {
@@ -161,6 +164,15 @@ function toStored(r: ApiRequest, obj: KubeObject): KubeObject {
   return r.served.conversion ? r.served.conversion.toStored(obj) : obj;
 }
 
+/**
+ * Server-side apply already recorded its managedFields (an Apply entry); recording an
+ * Update on top would turn the applier into an Update manager. Upstream's applyPatcher
+ * calls only fieldManager.Apply, never UpdateNoErrors (endpoints/handlers/patch.go).
+ */
+function isApplyPatch(r: ApiRequest): boolean {
+  return r.req.method === 'PATCH' && mediaType(r.req.headers['content-type']) === 'application/apply-patch+yaml';
+}
+
 /** The create pipeline shared by POST and create-on-update/apply. */
 export async function admitCreate(ctx: HandlerContext, r: ApiRequest, obj: KubeObject): Promise<KubeObject> {
   const md = meta(obj);
@@ -180,7 +192,7 @@ export async function admitCreate(ctx: HandlerContext, r: ApiRequest, obj: KubeO
   ctx.strategy.prepareForCreate(r.served, obj);
   reject(r, obj, ctx.strategy.validateCreate(r.served, obj));
   await ctx.admission.validate(a);
-  ctx.managedFields.recordUpdate(r.served, undefined, obj, r.fieldManager ?? defaultFieldManager(r.req), undefined);
+  if (!isApplyPatch(r)) ctx.managedFields.recordUpdate(r.served, undefined, obj, r.fieldManager ?? defaultFieldManager(r.req), undefined);
   return toStored(r, obj);
 }
 
@@ -213,7 +225,7 @@ async function admitUpdate(ctx: HandlerContext, r: ApiRequest, next: KubeObject,
   await ctx.admission.admit(a);
   reject(r, next, ctx.strategy.validateUpdate(r.served, next, servedCurrent));
   await ctx.admission.validate(a);
-  ctx.managedFields.recordUpdate(r.served, servedCurrent, next, r.fieldManager ?? defaultFieldManager(r.req), r.info.subresource);
+  if (!isApplyPatch(r)) ctx.managedFields.recordUpdate(r.served, servedCurrent, next, r.fieldManager ?? defaultFieldManager(r.req), r.info.subresource);
   return toStored(r, next);
 }
 

@@ -9,7 +9,7 @@ import { badRequest, type StatusError } from '../../api/status.js';
 import { toStatusError } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { KubeObject } from '../storage/object.js';
-import type { WatchEventOut } from '../storage/resource-store.js';
+import { parseRV, type WatchEventOut } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { includeObject, listOptions, partialMetadata, scopeNamespace, storeOf, toServed } from './rest.js';
 import { intParam, type ApiRequest } from './request.js';
@@ -57,6 +57,10 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
     return JSON.stringify({ type, object }) + '\n';
   };
 
+  // A malformed resourceVersion is the client's error: answer it as an HTTP 400 before the
+  // stream starts, not as an ERROR event inside a 200 (kube-apiserver fails the request
+  // before serveWatch; kubernetes/kubernetes#139485 moves its code from 500 to 400).
+  if (opts.resourceVersion) parseRV(opts.resourceVersion);
   const res = r.res;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();

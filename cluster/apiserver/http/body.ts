@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYAML } from 'yaml';
 import { badRequest, StatusError, unsupportedMediaType } from '../../api/status.js';
+import { decodeKubernetesProtobuf, isKubernetesProtobuf } from '../protobuf/index.js';
 
 /** kube-apiserver's --max-request-bytes default for non-etcd limits: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -38,7 +39,13 @@ const OBJECT_TYPES = ['application/json', 'application/yaml', 'application/vnd.k
 export function decodeObjectBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   const mt = mediaType(contentType) || 'application/json';
   let value: unknown;
-  if (mt === 'application/json' || mt === '*/*') {
+  if (isKubernetesProtobuf(mt)) {
+    try {
+      value = decodeKubernetesProtobuf(body);
+    } catch (err) {
+      throw badRequest(`error decoding request body: ${(err as Error).message}`);
+    }
+  } else if (mt === 'application/json' || mt === '*/*') {
     value = parseJSON(body);
   } else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
     value = parseYAMLBody(body);

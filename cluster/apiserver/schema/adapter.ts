@@ -13,5 +13,8 @@ export function schemaCheck(validator: SchemaValidator): SchemaCheck {
       if (!validator.has(gvk)) return { causes: [], unknownFields: [] };
       return validator.validate(gvk, obj, mode, { skipRequired: !served.custom });
     },
+    prune(served, obj) {
+      if (served.custom) validator.prune({ group: served.info.group, version: served.info.version, kind: served.info.kind }, obj);
+    },
   };
 }

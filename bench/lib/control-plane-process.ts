@@ -1,0 +1,103 @@
+/**
+ * Runs the control plane in a child process, so the load generator and the server do not
+ * share one event loop. It is `tsx cluster/cmd/kubarium.ts up` started as
+ * `node --import tsx ...` rather than through npx: that way the child we hold is the
+ * server itself (its pid gives its RSS, SIGTERM reaches it, --cpu-prof profiles it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface LaunchOptions {
+  /** Use these etcd endpoints instead of the embedded SQLite store. */
+  etcdServers?: string[];
+  /** Write a V8 CPU profile of the server into this folder when it stops. */
+  cpuProfileDir?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface ControlPlaneProcess {
+  readonly pid: number;
+  readonly kubeconfigPath: string;
+  /** Milliseconds from spawn to the `ready` line. */
+  readonly startupMs: number;
+  /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux). */
+  memory(): { rssBytes: number; peakRssBytes?: number };
+  /** SIGTERM (SIGKILL after 10 s), then removes the data dir. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+function readMemory(pid: number): { rssBytes: number; peakRssBytes?: number } {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+  } catch {
+    // Not Linux: ps reports RSS in KiB.
+    return { rssBytes: Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024 };
+  }
+}
+
+export async function launchControlPlane(opts: LaunchOptions = {}): Promise<ControlPlaneProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubarium-bench-cp-'));
+  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const args = [...nodeArgs, '--import', 'tsx', 'cluster/cmd/kubarium.ts', 'up', '--data-dir', dataDir, '--port', '0'];
+  if (opts.etcdServers?.length) args.push('--etcd-servers', opts.etcdServers.join(','));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (live.delete(child), resolve(code))));
+  const stderrTail: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => {
+    stderrTail.push(s);
+    if (stderrTail.length > 30) stderrTail.shift();
+  });
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  let kubeconfigPath: string;
+  try {
+    kubeconfigPath = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`control plane not ready within ${opts.readyTimeoutMs ?? 60_000} ms`)), opts.readyTimeoutMs ?? 60_000);
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (s: string) => {
+        out += s;
+        const m = /^ready (.+)$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1].trim());
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`control plane exited (code ${code}) before ready:\n${stderrTail.join('')}`));
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const startupMs = performance.now() - t0;
+  const pid = child.pid ?? -1;
+  return { pid, kubeconfigPath, startupMs, memory: () => readMemory(pid), stop };
+}
