@@ -30,6 +30,8 @@ interface MemorySample {
 
 export interface BackendResult {
   startupMs: number;
+  /** Requests re-sent once because the server closed a kept-alive connection under them (expected: 0). */
+  retriedOnReusedSocket: number;
   latency: LatencyRow[];
   list: LargeListResult;
   watch: WatchFanoutResult;
@@ -77,7 +79,10 @@ async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts
     const watch = await measureWatchFanout(client, cfg.watch, progress);
     const afterWatch = mem();
     progress(`RSS after load ${afterWatch.rssMiB} MiB (peak ${afterWatch.peakRssMiB ?? '-'} MiB)`);
-    return { startupMs: Math.round(cp.startupMs), latency, list, watch, memory: { idle, afterLatency, afterList, afterWatch } };
+    return { startupMs: Math.round(cp.startupMs), retriedOnReusedSocket: client.retriedOnReusedSocket, latency, list, watch, memory: { idle, afterLatency, afterList, afterWatch } };
+  } catch (err) {
+    progress(`failed; server ${cp.exitStatus() ?? 'still running'}; its last log lines:\n${cp.logTail()}`);
+    throw err;
   } finally {
     client.close();
     await cp.stop();
@@ -124,6 +129,7 @@ export function printApiServerTable(result: ApiServerBenchResult): void {
   const named: Array<[string, BackendResult]> = [['sqlite', result.sqlite], ...(etcd ? [['etcd', etcd] as [string, BackendResult]] : [])];
   for (const [name, b] of named) {
     for (const [what, t] of [['JSON', b.list.json], ['Table', b.list.table]] as const) if ('error' in t) console.log(`${name}: list ${l.pods} pods as ${what} failed: ${t.error}`);
+    if (b.retriedOnReusedSocket) console.log(`${name}: ${b.retriedOnReusedSocket} requests re-sent after the server closed a kept-alive connection`);
     const errors = b.latency.filter((r) => r.errors);
     if (errors.length) console.log(`${name}: non-2xx answers in ${errors.map((r) => `${r.resource} ${r.verb} x${r.clients} (${r.errors})`).join(', ')}`);
   }

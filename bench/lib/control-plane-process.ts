@@ -28,6 +28,10 @@ export interface ControlPlaneProcess {
   readonly startupMs: number;
   /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux). */
   memory(): { rssBytes: number; peakRssBytes?: number };
+  /** Why the server is gone (exit code or signal), or undefined while it runs. */
+  exitStatus(): string | undefined;
+  /** The last lines the server wrote to stderr (its log). */
+  logTail(): string;
   /** SIGTERM (SIGKILL after 10 s), then removes the data dir. */
   stop(): Promise<void>;
 }
@@ -99,5 +103,13 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   }
   const startupMs = performance.now() - t0;
   const pid = child.pid ?? -1;
-  return { pid, kubeconfigPath, startupMs, memory: () => readMemory(pid), stop };
+  return {
+    pid,
+    kubeconfigPath,
+    startupMs,
+    memory: () => readMemory(pid),
+    exitStatus: () => (child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : undefined),
+    logTail: () => stderrTail.join(''),
+    stop,
+  };
 }

@@ -91,22 +91,38 @@ export class BenchClient {
     return { method, host: this.url.hostname, port: this.url.port, path, headers, agent, ...this.tls };
   }
 
+  /**
+   * Requests re-sent because a kept-alive connection was closed under them (Node's documented pattern for
+   * ECONNRESET on a reused socket; Go's transport does the same). Reported, since a server that drops
+   * connections it has answered on is worth knowing about.
+   */
+  retriedOnReusedSocket = 0;
+
   /** One request; resolves once the whole body has arrived (the latency a client sees, excluding its own decoding). */
   request(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<RawResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { Accept: accept };
     if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
-    return new Promise((resolve, reject) => {
-      const req = request(this.options(method, path, headers, this.agent), (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
+    const attempt = (retry: boolean): Promise<RawResponse> =>
+      new Promise((resolve, reject) => {
+        let answered = false;
+        const req = request(this.options(method, path, headers, this.agent), (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        });
+        req.on('socket', (s) => s.setNoDelay(true));
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (retry && !answered && req.reusedSocket && err.code === 'ECONNRESET') {
+            this.retriedOnReusedSocket++;
+            resolve(attempt(false));
+          } else reject(err);
+        });
+        req.end(payload);
       });
-      req.on('socket', (s) => s.setNoDelay(true));
-      req.on('error', reject);
-      req.end(payload);
-    });
+    return attempt(true);
   }
 
   /** A request that must succeed (2xx); returns the decoded JSON body. */

@@ -8,6 +8,7 @@ import type { ClusterPKI } from '../pki/index.js';
 import type { Store } from '../store/types.js';
 import { namespaceLifecycle } from './admission/plugins/namespace-lifecycle.js';
 import { limitRanger } from './admission/plugins/limit-ranger.js';
+import { defaultTolerationSeconds, priorityAdmission } from './admission/plugins/pod-defaults.js';
 import { resourceQuota } from './admission/plugins/resource-quota.js';
 import { ServiceAllocator } from './admission/plugins/service-allocation.js';
 import { serviceAccountAdmission } from './admission/plugins/service-account.js';
@@ -99,6 +100,8 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     namespaceLifecycle(() => registry.storeFor('', 'namespaces')!),
     serviceAccountAdmission(() => registry.storeFor('', 'serviceaccounts')!),
     serviceAllocator.plugin(),
+    priorityAdmission(() => registry.storeFor('scheduling.k8s.io', 'priorityclasses')!),
+    defaultTolerationSeconds,
     limitRanger(() => registry.storeFor('', 'limitranges')!),
     resourceQuota(registry),
   ]);

@@ -416,6 +416,8 @@ export class RestClient {
       const body = await this.readBody(res).catch(() => '');
       throw statusErrorFrom(code, body, res.headers['retry-after'] as string | undefined);
     }
+    // Errors surface through the iterator; without a listener an early reset (before anyone iterates) would be uncaught.
+    res.on('error', () => {});
     // Guard against a server that never honours timeoutSeconds (client-go relies on the server, plus TCP keep-alive).
     const guard = o.timeoutSeconds ? setTimeout(() => abort.abort(), (o.timeoutSeconds + 30) * 1000) : undefined;
     guard?.unref();

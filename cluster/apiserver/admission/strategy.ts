@@ -50,6 +50,12 @@ export function createStrategy(): APIStrategy {
       prepareForCreate(served.info.group, served.info.version, served.info.kind, obj);
     },
     prepareForUpdate(served, obj, old, subresource) {
+      // rest.BeforeUpdate, for every kind: "ignore changes to timestamp" (clients such as
+      // @kubernetes/client-node send creationTimestamp back as 2026-01-01T00:00:00.000Z)
+      // and keep the stored UID when the update names none.
+      const md = meta(obj);
+      if (old.metadata?.creationTimestamp) md.creationTimestamp = old.metadata.creationTimestamp;
+      if (!md.uid && old.metadata?.uid) md.uid = old.metadata.uid;
       if (served.custom) return customPrepareForUpdate(served, obj, old, subresource);
       const { group, version, kind } = served.info;
       if (subresource === 'status') prepareForStatusUpdate(group, version, kind, obj, old);

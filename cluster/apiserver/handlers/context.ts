@@ -24,7 +24,7 @@ export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
 export interface SchemaCheck {
   /** Type errors (causes) and unknown fields of an incoming object. */
   check(served: ServedResource, obj: KubeObject, mode: FieldValidationMode): { causes: StatusCause[]; unknownFields: string[] };
-  /** Drops, in place, the fields a custom resource's structural schema does not specify (built-in kinds: no-op). */
+  /** Drops, in place, the fields the kind's schema does not specify (CRD pruning; Go decoding for built-in kinds). */
   prune(served: ServedResource, obj: KubeObject): void;
 }
 

@@ -13,7 +13,7 @@ import { addWarning, successStatus, writeJSON } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
 import { deepClone, isPlainObject, meta, type KubeObject } from '../storage/object.js';
-import { fillSystemFields, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
+import { fillSystemFields, parseRV, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { defaultFieldManager, intParam, type ApiRequest } from './request.js';
 
@@ -55,6 +55,10 @@ export function listOptions(r: ApiRequest): ListOptions {
   checkFieldSelector(r.served.info.resource, fieldSelector);
   const limit = intParam(r.url, 'limit');
   if (limit !== undefined && limit < 0) throw badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
+  // A malformed resourceVersion is the client's error: 400 for lists and watches alike, before
+  // any response starts (kube-apiserver answers 500 today; kubernetes/kubernetes#139485 makes it 400).
+  const rv = q.get('resourceVersion');
+  if (rv) parseRV(rv);
   return {
     labelSelector: parseSelector(q.get('labelSelector')),
     fieldSelector,
@@ -218,6 +222,10 @@ async function admitUpdate(ctx: HandlerContext, r: ApiRequest, next: KubeObject,
   if (r.served.info.namespaced && nmd.namespace && nmd.namespace !== r.info.namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
+  // rest.EnsureObjectNamespaceMatchesRequestNamespace: an empty namespace takes the URL's (helm's
+  // release Secrets are PUT without one); cluster-scoped objects lose theirs.
+  if (r.served.info.namespaced) nmd.namespace = r.info.namespace;
+  else delete nmd.namespace;
   nmd.name = r.info.name;
   ctx.strategy.defaults(r.served, next);
   ctx.strategy.prepareForUpdate(r.served, next, servedCurrent, r.info.subresource);

@@ -9,7 +9,7 @@ import { badRequest, type StatusError } from '../../api/status.js';
 import { toStatusError } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { KubeObject } from '../storage/object.js';
-import { parseRV, type WatchEventOut } from '../storage/resource-store.js';
+import type { WatchEventOut } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { includeObject, listOptions, partialMetadata, scopeNamespace, storeOf, toServed } from './rest.js';
 import { intParam, type ApiRequest } from './request.js';
@@ -57,10 +57,9 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
     return JSON.stringify({ type, object }) + '\n';
   };
 
-  // A malformed resourceVersion is the client's error: answer it as an HTTP 400 before the
-  // stream starts, not as an ERROR event inside a 200 (kube-apiserver fails the request
-  // before serveWatch; kubernetes/kubernetes#139485 moves its code from 500 to 400).
-  if (opts.resourceVersion) parseRV(opts.resourceVersion);
+  // Upstream establishes the watch (rw.Watch) before serveWatch sends the 200, so a client that
+  // has seen the headers never misses a later write: pin "from now" to the revision of this moment.
+  const startRV = opts.resourceVersion || String(ctx.hub.revision);
   const res = r.res;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
@@ -106,7 +105,7 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
       bookmark(initial.resourceVersion, { 'k8s.io/initial-events-end': 'true' });
       sub = await st.watch(ns, { resourceVersion: initial.resourceVersion, labelSelector: opts.labelSelector, fieldSelector }, write, fail);
     } else {
-      sub = await st.watch(ns, { resourceVersion: opts.resourceVersion, labelSelector: opts.labelSelector, fieldSelector }, write, fail);
+      sub = await st.watch(ns, { resourceVersion: startRV, labelSelector: opts.labelSelector, fieldSelector }, write, fail);
       if (!lastRV || lastRV === '0') lastRV = String(ctx.hub.revision);
     }
   } catch (err) {

@@ -14,7 +14,9 @@ export function schemaCheck(validator: SchemaValidator): SchemaCheck {
       return validator.validate(gvk, obj, mode, { skipRequired: !served.custom });
     },
     prune(served, obj) {
-      if (served.custom) validator.prune({ group: served.info.group, version: served.info.version, kind: served.info.kind }, obj);
+      const gvk = { group: served.info.group, version: served.info.version, kind: served.info.kind };
+      if (served.custom) validator.prune(gvk, obj);
+      else validator.dropUnknownBuiltin(gvk, obj);
     },
   };
 }

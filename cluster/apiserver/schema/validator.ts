@@ -92,6 +92,16 @@ export class SchemaValidator {
     return node ? pruneInPlace(node, obj, this.compiler.definition(OBJECT_META)) : [];
   }
 
+  /**
+   * Built-in kinds: drop, in place, what decoding into the Go type drops (fields its definition lacks), so
+   * fieldValidation=Warn and Ignore store the object without them. Custom resources: use prune().
+   */
+  dropUnknownBuiltin(gvk: GroupVersionKind, obj: unknown): string[] {
+    if (this.customNames.has(customResourceDefinitionName(gvk.group, gvk.version, gvk.kind))) return [];
+    const node = this.root(gvk);
+    return node ? pruneInPlace(node, obj, this.compiler.definition(OBJECT_META)) : [];
+  }
+
   /** Patch metadata lookup for a kind (built-in or custom), or undefined for unknown kinds. */
   patchMeta(gvk: GroupVersionKind): PatchMetaLookup | undefined {
     const root = this.root(gvk);
