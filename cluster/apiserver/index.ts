@@ -29,6 +29,7 @@ import { BUILTIN_RESOURCES } from './resources/catalog.js';
 import { eventsV1Conversion } from './resources/conversions/events.js';
 import { ResourceRegistry } from './resources/registry.js';
 import { schemaCheck } from './schema/adapter.js';
+import { applySchemaDefaults } from './schema/defaults.js';
 import { SchemaValidator } from './schema/index.js';
 import { startAPIServer, type APIServer } from './server.js';
 import { Codec } from './storage/codec.js';
@@ -130,7 +131,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
         },
       },
     ],
-    (group, kind) => strategy.readHook(group, '', kind),
+    (_group, _kind, schema) => (obj) => applySchemaDefaults(schema, obj),
     log,
   );
   await crds.start();

@@ -133,6 +133,9 @@ describe('helm', () => {
     ok(await k(['get', 'crd', 'gadgets.demo.example.com']), 'get crd');
     ok(await k(['apply', '-n', ns, '-f', '-'], 'apiVersion: demo.example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {colour: red}\n'), 'apply gadget');
     assert.deepEqual(await releaseSecrets(), ['sh.helm.release.v1.rel.v1']);
+    // helm PUTs the release Secret (without a namespace in the body) from pending-install to deployed.
+    const status = ok(await k(['get', 'secret', 'sh.helm.release.v1.rel.v1', '-n', ns, '-o', 'jsonpath={.metadata.labels.status}']), 'get release').stdout;
+    assert.equal(status, 'deployed');
   });
 
   it('list shows the deployed release', async () => {

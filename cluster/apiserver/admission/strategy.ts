@@ -6,6 +6,7 @@
  */
 import { applyDefaults, prepareForCreate, prepareForStatusUpdate, prepareForUpdate, validateCreate, validateUpdate } from '../registry/index.js';
 import type { Strategy } from '../handlers/context.js';
+import { applySchemaDefaults } from '../schema/defaults.js';
 import type { ServedResource } from '../resources/registry.js';
 import { jsonEqual, meta, type KubeObject } from '../storage/object.js';
 
@@ -38,7 +39,7 @@ export function createStrategy(): APIStrategy {
       return (obj) => void applyDefaults(group, version, kind, obj);
     },
     defaults(served, obj) {
-      if (served.custom) return;
+      if (served.custom) return applySchemaDefaults(served.custom.schema, obj);
       applyDefaults(served.info.group, served.info.version, served.info.kind, obj);
     },
     prepareForCreate(served, obj) {

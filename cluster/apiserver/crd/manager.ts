@@ -41,7 +41,7 @@ export class CRDManager {
     private readonly crds: ResourceStore,
     private readonly hub: WatchHub,
     private readonly listeners: CRDListener[],
-    private readonly readHookFor: (group: string, kind: string) => ((obj: KubeObject) => void) | undefined,
+    private readonly readHookFor: (group: string, kind: string, schema: unknown) => ((obj: KubeObject) => void) | undefined,
     private readonly log: (line: string) => void = () => {},
   ) {}
 
@@ -116,7 +116,7 @@ export class CRDManager {
       const apiVersion = `${spec.group}/${v.name}`;
       served.push(
         this.registry.add(info, {
-          readHook: this.readHookFor(spec.group, spec.names.kind),
+          readHook: this.readHookFor(spec.group, spec.names.kind, v.schema?.openAPIV3Schema),
           // conversion strategy None: only apiVersion changes between versions.
           conversion: {
             toServed: (o) => (o.apiVersion === apiVersion ? o : { ...o, apiVersion }),
