@@ -21,6 +21,8 @@ export interface ApiServerBenchOptions {
   quick?: boolean;
   /** Write a V8 CPU profile of each server process into this folder. */
   cpuProfileDir?: string;
+  /** Which stores to run on; default both (etcd only when installed). */
+  backends?: Array<'sqlite' | 'etcd'>;
 }
 
 interface MemorySample {
@@ -40,7 +42,7 @@ export interface BackendResult {
 
 export interface ApiServerBenchResult {
   config: { quick: boolean; latency: Omit<LatencyConfig, 'requestsPerStep'> & { requestsPerStep: Record<string, number> }; list: LargeListConfig; watch: WatchFanoutConfig };
-  sqlite: BackendResult;
+  sqlite: BackendResult | { skipped: string };
   etcd: BackendResult | { skipped: string };
 }
 
@@ -137,9 +139,10 @@ export function printApiServerTable(result: ApiServerBenchResult): void {
 
 export async function benchApiServer(opts: ApiServerBenchOptions = {}): Promise<ApiServerBenchResult> {
   const cfg = configFor(opts.quick ?? false);
-  const sqlite = await runBackend('sqlite', cfg, opts);
+  const want = opts.backends ?? ['sqlite', 'etcd'];
+  const sqlite = want.includes('sqlite') ? await runBackend('sqlite', cfg, opts) : { skipped: 'not selected (--backends)' };
   let etcd: BackendResult | { skipped: string };
-  const reason = etcdUnavailableReason();
+  const reason = want.includes('etcd') ? etcdUnavailableReason() : 'not selected (--backends)';
   if (reason) {
     console.log(`  [apiserver/etcd] skipped: ${reason}`);
     etcd = { skipped: reason };

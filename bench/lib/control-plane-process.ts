@@ -65,7 +65,8 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
     stderrTail.push(s);
-    if (stderrTail.length > 30) stderrTail.shift();
+    if (stderrTail.length > 200) stderrTail.shift();
+    if (process.env.KUBARIUM_BENCH_SERVER_LOG) fs.appendFileSync(process.env.KUBARIUM_BENCH_SERVER_LOG, s);
   });
 
   const stop = async () => {

@@ -46,6 +46,8 @@ export interface KubeAPIServerOptions {
   /** Address in-cluster clients reach the API server on (the `kubernetes` Service's endpoint). */
   advertiseAddress: string;
   serviceCIDR?: string;
+  /** More Prometheus text appended to /metrics. */
+  extraMetrics?: () => string;
   log?: (line: string) => void;
 }
 
@@ -165,6 +167,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
       },
     ],
     version: { ...KUBERNETES_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-23T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'kubarium', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` },
+    extraMetrics: opts.extraMetrics,
     log,
   });
   await bootstrapCluster({ registry, strategy, endpointIP: opts.advertiseAddress, endpointPort: server.port, serviceIP: serviceAllocator.apiServerServiceIP });

@@ -64,6 +64,8 @@ export interface APIServerOptions {
   /** readyz checks (store reachable, bootstrap done). */
   readyChecks: HealthCheck[];
   version: Record<string, string>;
+  /** More Prometheus text for /metrics (the scheduler's and controllers' own, which run beside the API server). */
+  extraMetrics?: () => string;
   log?: (line: string) => void;
 }
 
@@ -168,7 +170,7 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
         return writeJSON(res, 200, opts.openapi.v3Index());
       case '/metrics':
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-        res.end(metrics.render());
+        res.end(metrics.render(opts.extraMetrics ? [opts.extraMetrics()] : []));
         return;
       case '/':
         return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });

@@ -9,6 +9,7 @@ import { parseSelector } from '../../api/labels.js';
 import { badRequest, invalid, methodNotAllowed, notFound, StatusError, type StatusCause } from '../../api/status.js';
 import type { AdmissionAttributes, Operation } from '../admission/types.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/body.js';
+import { duplicateFields } from '../http/duplicate-fields.js';
 import { addWarning, successStatus, writeJSON } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
@@ -131,19 +132,25 @@ export function decodeForResource(r: ApiRequest, body: Buffer, expectKind = r.se
 }
 
 /** Strict/Warn field validation against the kind's schema (kubectl sends fieldValidation=Strict). */
-export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject): void {
+export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject, duplicates: readonly string[] = []): void {
   // Custom resources lose the fields their structural schema does not specify once the
   // mode has had its say (apiextensions-apiserver prunes while decoding; Warn and Ignore
   // store the pruned object).
   if (r.fieldValidation === 'Ignore') return ctx.schema.prune(r.served, obj);
   const { causes, unknownFields } = ctx.schema.check(r.served, obj, r.fieldValidation);
   if (causes.length) throw invalid(r.served.info.group, r.served.info.kind, obj.metadata?.name ?? '', causes);
-  if (unknownFields.length && r.fieldValidation === 'Strict') {
-    const msg = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(`strict decoding error: ${msg}`, unknownFields.map((f) => ({ type: 'FieldValueInvalid', message: `unknown field "${f}"`, field: f })));
+  const problems = [...unknownFields.map((f) => ({ field: f, message: `unknown field "${f}"` })), ...duplicates.map((f) => ({ field: f, message: `duplicate field "${f}"` }))];
+  if (problems.length && r.fieldValidation === 'Strict') {
+    throw badRequest(`strict decoding error: ${problems.map((p) => p.message).join(', ')}`, problems.map((p) => ({ type: 'FieldValueInvalid', ...p })));
   }
-  for (const f of unknownFields) addWarning(r.res, `unknown field "${f}"`);
+  for (const p of problems) addWarning(r.res, p.message);
   ctx.schema.prune(r.served, obj);
+}
+
+/** Duplicate keys of a JSON body, which JSON.parse would silently collapse; only looked for when they matter. */
+function duplicatesIn(r: ApiRequest, body: Buffer): string[] {
+  if (r.fieldValidation === 'Ignore' || mediaType(r.req.headers['content-type']) !== 'application/json') return [];
+  return duplicateFields(body.toString('utf8'));
 }
 
 function attrs(r: ApiRequest, operation: Operation, object: KubeObject | undefined, oldObject: KubeObject | undefined, name: string | undefined): AdmissionAttributes {
@@ -203,7 +210,7 @@ export async function admitCreate(ctx: HandlerContext, r: ApiRequest, obj: KubeO
 export async function handleCreate(ctx: HandlerContext, r: ApiRequest): Promise<void> {
   const body = await readBody(r.req);
   const obj = decodeForResource(r, body);
-  checkFields(ctx, r, obj);
+  checkFields(ctx, r, obj, duplicatesIn(r, body));
   const stored = await admitCreate(ctx, r, obj);
   const created = await storeOf(r).create(stored, { dryRun: r.dryRun });
   respondObject(ctx, r, 201, created);
@@ -245,7 +252,7 @@ export async function handleUpdate(ctx: HandlerContext, r: ApiRequest): Promise<
   const ns = scopeNamespace(r);
   const body = await readBody(r.req);
   const incoming = decodeForResource(r, body);
-  checkFields(ctx, r, incoming);
+  checkFields(ctx, r, incoming, duplicatesIn(r, body));
   const canCreate = !r.info.subresource && CREATE_ON_UPDATE.has(r.served.info.resource);
   const { object, created } = await storeOf(r).update(
     ns,

@@ -1,0 +1,97 @@
+/**
+ * Integration-test harness shared by the controllers in cluster/controllers: a real
+ * control plane (`kubarium up`), a client and shared informers against it, and a
+ * ControllerContext to start controllers with. Test support only.
+ */
+import { EventRecorder, RestClient, SharedInformerFactory } from '../../../client/index.js';
+import { loadKubeconfig } from '../../../client/kubeconfig.js';
+import { StatusError } from '../../../api/status.js';
+import { launchCluster } from '../../../../test/support/cluster.js';
+import type { LaunchedCluster } from '../../../../test/support/cluster.js';
+import type { ControllerContext, ControllerStarter, RunningController } from '../../context.js';
+
+export interface Harness {
+  cluster: LaunchedCluster;
+  client: RestClient;
+  informers: SharedInformerFactory;
+  ctx: ControllerContext;
+  /** The cluster CA PEM (from the kubeconfig's certificate-authority-data). */
+  caCert: string;
+  /** Starts controllers, then the shared informers (as the manager does). */
+  start(...starters: ControllerStarter[]): RunningController[];
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const cluster = await launchCluster();
+  const client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'kube-controller-manager-test' });
+  const informers = new SharedInformerFactory(client, { log: () => {} });
+  const abort = new AbortController();
+  const recorders: EventRecorder[] = [];
+  const lines: string[] = [];
+  const ctx: ControllerContext = {
+    client,
+    informers,
+    recorder(component) {
+      const r = new EventRecorder({ client, component, log: () => {} });
+      recorders.push(r);
+      return r;
+    },
+    log: (line) => {
+      lines.push(line);
+      if (process.env.KUBARIUM_TEST_VERBOSE) process.stderr.write(`[controllers] ${line}\n`);
+    },
+    signal: abort.signal,
+  };
+  const running: RunningController[] = [];
+  return {
+    cluster,
+    client,
+    informers,
+    ctx,
+    caCert: loadKubeconfig(cluster.kubeconfig).ca ?? '',
+    start(...starters) {
+      const started = starters.flatMap((s) => {
+        const r = s(ctx);
+        return Array.isArray(r) ? r : [r];
+      });
+      running.push(...started);
+      informers.start();
+      return started;
+    },
+    async stop() {
+      abort.abort();
+      await Promise.all(running.map((r) => r.stop()));
+      await informers.shutdown();
+      await Promise.all(recorders.map((r) => r.flush()));
+      client.close();
+      await cluster.stop();
+    },
+  };
+}
+
+/** Polls `fn` until it returns a value other than undefined/false, or fails after `limitMs`. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, limitMs = 20_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Resolves the object, or undefined on 404. */
+export async function getOrUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 404) return undefined;
+    throw err;
+  }
+}
