@@ -30,20 +30,27 @@ interface MemorySample {
   peakRssMiB?: number;
 }
 
+/** A phase's figures, or why it could not finish (a finding to report; the run goes on). */
+export type Phase<T> = T | { error: string };
+
 export interface BackendResult {
   startupMs: number;
   /** Requests re-sent once because the server closed a kept-alive connection under them (expected: 0). */
   retriedOnReusedSocket: number;
-  latency: LatencyRow[];
-  list: LargeListResult;
-  watch: WatchFanoutResult;
+  latency: Phase<LatencyRow[]>;
+  list: Phase<LargeListResult>;
+  watch: Phase<WatchFanoutResult>;
   memory: { idle: MemorySample; afterLatency: MemorySample; afterList: MemorySample; afterWatch: MemorySample };
 }
 
+type Outcome = BackendResult | { skipped: string } | { error: string };
+
 export interface ApiServerBenchResult {
   config: { quick: boolean; latency: Omit<LatencyConfig, 'requestsPerStep'> & { requestsPerStep: Record<string, number> }; list: LargeListConfig; watch: WatchFanoutConfig };
-  sqlite: BackendResult | { skipped: string };
-  etcd: BackendResult | { skipped: string };
+  sqlite: Outcome;
+  etcd: Outcome;
+  /** Phases or backends that failed; the runner exits non-zero when there are any. */
+  failures: string[];
 }
 
 function configFor(quick: boolean) {
@@ -57,6 +64,9 @@ function configFor(quick: boolean) {
   return { latency, list, watch };
 }
 
+const failed = (x: object): x is { error: string } => 'error' in x && typeof (x as { error: unknown }).error === 'string';
+const ok = <T extends object>(x: Phase<T> | { skipped: string }): T | undefined => (failed(x) || 'skipped' in x ? undefined : (x as T));
+
 async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts: ApiServerBenchOptions, etcdServers?: string[]): Promise<BackendResult> {
   const progress = (line: string) => console.log(`  [apiserver/${label}] ${line}`);
   const cp = await launchControlPlane({ etcdServers, cpuProfileDir: opts.cpuProfileDir });
@@ -64,6 +74,15 @@ async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts
   const mem = (): MemorySample => {
     const m = cp.memory();
     return { rssMiB: round(m.rssBytes / 2 ** 20, 1), ...(m.peakRssBytes !== undefined ? { peakRssMiB: round(m.peakRssBytes / 2 ** 20, 1) } : {}) };
+  };
+  const phase = async <T>(name: string, run: () => Promise<T>): Promise<Phase<T>> => {
+    try {
+      return await run();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      progress(`${name} failed: ${message}\n  server ${cp.exitStatus() ?? 'still running'}; its last log lines:\n${cp.logTail().slice(-4000)}`);
+      return { error: message };
+    }
   };
   const client = new BenchClient(loadKubeconfig(cp.kubeconfigPath), 64);
   try {
@@ -74,17 +93,14 @@ async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts
     await fill(client, 'configmaps', 'bench-warmup', 'warm', 300, 10);
     await fill(client, 'pods', 'bench-warmup', 'warm', 300, 10);
 
-    const latency = await measureLatency(client, cfg.latency, progress);
+    const latency = await phase('latency', () => measureLatency(client, cfg.latency, progress));
     const afterLatency = mem();
-    const list = await measureLargeList(client, cfg.list, progress);
+    const list = await phase('large list', () => measureLargeList(client, cfg.list, progress));
     const afterList = mem();
-    const watch = await measureWatchFanout(client, cfg.watch, progress);
+    const watch = await phase('watch fan-out', () => measureWatchFanout(client, cfg.watch, progress));
     const afterWatch = mem();
     progress(`RSS after load ${afterWatch.rssMiB} MiB (peak ${afterWatch.peakRssMiB ?? '-'} MiB)`);
     return { startupMs: Math.round(cp.startupMs), retriedOnReusedSocket: client.retriedOnReusedSocket, latency, list, watch, memory: { idle, afterLatency, afterList, afterWatch } };
-  } catch (err) {
-    progress(`failed; server ${cp.exitStatus() ?? 'still running'}; its last log lines:\n${cp.logTail()}`);
-    throw err;
   } finally {
     client.close();
     await cp.stop();
@@ -100,59 +116,87 @@ const AIM_BIG_LIST = 'p99 ≤ 200 ms (ours; upstream SLO 30 s)';
 const latencyAim = (verb: Verb, clients: number) => (verb === 'list' ? AIM_LIST_NS : (verb === 'create' || verb === 'update') && clients === 50 ? AIM_MUTATION_50 : AIM_API);
 
 export function printApiServerTable(result: ApiServerBenchResult): void {
-  const etcd = 'skipped' in result.etcd ? undefined : result.etcd;
-  const backends = [result.sqlite, ...(etcd ? [etcd] : [])];
-  const both = (f: (b: BackendResult) => string) => backends.map(f);
+  const named = (['sqlite', 'etcd'] as const).flatMap((n) => {
+    const b = ok(result[n]);
+    return b ? [[n, b] as const] : [];
+  });
+  const each = (f: (b: BackendResult) => string) => named.map(([, b]) => f(b));
   const pq = (s: { p50Ms: number; p99Ms: number }) => `${cell(s.p50Ms)} / ${cell(s.p99Ms)}`;
+  const or = <T extends object>(x: Phase<T>, f: (v: T) => string) => (failed(x) ? 'failed' : f(x));
   const rows: string[][] = [];
-  for (const r of result.sqlite.latency) {
-    const find = (b: BackendResult) => b.latency.find((x) => x.resource === r.resource && x.verb === r.verb && x.clients === r.clients);
-    rows.push([`${r.resource} ${r.verb}, ${r.clients} client${r.clients > 1 ? 's' : ''} p50/p99 ms`, ...both((b) => (find(b) ? pq(find(b)!) : '-')), latencyAim(r.verb, r.clients)]);
+  const c = result.config;
+  for (const kind of ['configmaps', 'pods'] as const)
+    for (const clients of c.latency.clientCounts)
+      for (const verb of ['create', 'get', 'list', 'update'] as const) {
+        const find = (b: BackendResult) => or(b.latency, (rs) => {
+          const r = rs.find((x) => x.resource === kind && x.verb === verb && x.clients === clients);
+          return r ? pq(r) : '-';
+        });
+        rows.push([`${kind} ${verb}${verb === 'list' ? ` (${c.latency.listSize})` : ''}, ${clients} client${clients > 1 ? 's' : ''} p50/p99 ms`, ...each(find), latencyAim(verb, clients)]);
+      }
+  const l = c.list;
+  const timing = (t: ListTiming) => (failed(t) ? 'failed' : pq(t));
+  const size = (t: ListTiming) => (failed(t) ? '-' : cell(t.bytes / 2 ** 20));
+  rows.push([`create ${l.pods} pods, ${l.writers} clients (pods/s)`, ...each((b) => or(b.list, (x) => String(x.createPodsPerSec))), '≥ 167/s (KWOK CI: 10,000 pods in 60 s)']);
+  rows.push([`list ${l.pods} pods JSON p50/p99 ms`, ...each((b) => or(b.list, (x) => timing(x.json))), AIM_BIG_LIST]);
+  rows.push([`list ${l.pods} pods Table p50/p99 ms`, ...each((b) => or(b.list, (x) => timing(x.table))), AIM_BIG_LIST]);
+  rows.push([`  response size JSON / Table (MiB)`, ...each((b) => or(b.list, (x) => `${size(x.json)} / ${size(x.table)}`)), '-']);
+  const w = c.watch;
+  rows.push([`watch ${w.watchers}x, paced: after ack p50/p99 ms`, ...each((b) => or(b.watch, (x) => pq(x.paced.afterAck))), 'p99 ≤ 50 ms (ours; upstream: SLI, no SLO yet)']);
+  rows.push([`watch ${w.watchers}x, paced: from send p50/p99 ms`, ...each((b) => or(b.watch, (x) => pq(x.paced.fromSend))), '-']);
+  rows.push([`watch ${w.watchers}x, burst ${w.burstWriters} writers: events/s`, ...each((b) => or(b.watch, (x) => String(x.burst.eventsPerSec))), `≥ ${20 * w.watchers}/s (20 writes/s SLO churn x ${w.watchers})`]);
+  rows.push([`watch ${w.watchers}x, burst: after ack p50/p99 ms`, ...each((b) => or(b.watch, (x) => pq(x.burst.afterAck))), '-']);
+  rows.push(['startup to ready (ms)', ...each((b) => String(b.startupMs)), '≤ 12,600 (k3d cluster create, §1.8)']);
+  rows.push(['server RSS idle (MiB)', ...each((b) => cell(b.memory.idle.rssMiB, 0)), '≤ 200 (ours §1.9; kube-apiserver 150-200)']);
+  rows.push(['server RSS after load / peak (MiB)', ...each((b) => `${cell(b.memory.afterWatch.rssMiB, 0)} / ${cell(b.memory.afterWatch.peakRssMiB, 0)}`), '≤ 450 (k3s server idle, §1.8)']);
+  console.log(`\nAPI server benchmark${c.quick ? ' (--quick: small counts, not comparable)' : ''}`);
+  if (named.length) console.log(formatTable(['metric', ...named.map(([n]) => n), 'aim'], rows));
+  for (const n of ['sqlite', 'etcd'] as const) {
+    const o = result[n];
+    if ('skipped' in o) console.log(`${n}: skipped (${o.skipped})`);
   }
-  const l = result.config.list;
-  rows.push([`create ${l.pods} pods, ${l.writers} clients (pods/s)`, ...both((b) => String(b.list.createPodsPerSec)), '≥ 167/s (KWOK CI: 10,000 pods in 60 s)']);
-  const timing = (t: ListTiming) => ('error' in t ? `error (${t.error.slice(0, 8)})` : pq(t));
-  const size = (t: ListTiming) => ('error' in t ? '-' : cell(t.bytes / 2 ** 20));
-  rows.push([`list ${l.pods} pods JSON p50/p99 ms`, ...both((b) => timing(b.list.json)), AIM_BIG_LIST]);
-  rows.push([`list ${l.pods} pods Table p50/p99 ms`, ...both((b) => timing(b.list.table)), AIM_BIG_LIST]);
-  rows.push([`  response size JSON / Table (MiB)`, ...both((b) => `${size(b.list.json)} / ${size(b.list.table)}`), '-']);
-  const w = result.config.watch;
-  rows.push([`watch ${w.watchers}x, paced: after ack p50/p99 ms`, ...both((b) => pq(b.watch.paced.afterAck)), 'p99 ≤ 50 ms (ours; upstream: SLI, no SLO yet)']);
-  rows.push([`watch ${w.watchers}x, paced: from send p50/p99 ms`, ...both((b) => pq(b.watch.paced.fromSend)), '-']);
-  rows.push([`watch ${w.watchers}x, burst ${w.burstWriters} writers: events/s`, ...both((b) => String(b.watch.burst.eventsPerSec)), `≥ ${20 * w.watchers}/s (20 writes/s SLO churn x ${w.watchers})`]);
-  rows.push([`watch ${w.watchers}x, burst: after ack p50/p99 ms`, ...both((b) => pq(b.watch.burst.afterAck)), '-']);
-  rows.push(['startup to ready (ms)', ...both((b) => String(b.startupMs)), '≤ 12,600 (k3d cluster create, §1.8)']);
-  rows.push(['server RSS idle (MiB)', ...both((b) => cell(b.memory.idle.rssMiB, 0)), '≤ 200 (ours §1.9; kube-apiserver 150-200)']);
-  rows.push(['server RSS after load / peak (MiB)', ...both((b) => `${cell(b.memory.afterWatch.rssMiB, 0)} / ${cell(b.memory.afterWatch.peakRssMiB, 0)}`), '≤ 450 (k3s server idle, §1.8)']);
-  const header = ['metric', 'sqlite', ...(etcd ? ['etcd'] : []), 'aim'];
-  console.log(`\nAPI server benchmark${result.config.quick ? ' (--quick: small counts, not comparable)' : ''}`);
-  console.log(formatTable(header, rows));
-  if (!etcd) console.log(`etcd: skipped (${(result.etcd as { skipped: string }).skipped})`);
-  const named: Array<[string, BackendResult]> = [['sqlite', result.sqlite], ...(etcd ? [['etcd', etcd] as [string, BackendResult]] : [])];
   for (const [name, b] of named) {
-    for (const [what, t] of [['JSON', b.list.json], ['Table', b.list.table]] as const) if ('error' in t) console.log(`${name}: list ${l.pods} pods as ${what} failed: ${t.error}`);
     if (b.retriedOnReusedSocket) console.log(`${name}: ${b.retriedOnReusedSocket} requests re-sent after the server closed a kept-alive connection`);
-    const errors = b.latency.filter((r) => r.errors);
+    const errors = ok(b.latency)?.filter((r) => r.errors) ?? [];
     if (errors.length) console.log(`${name}: non-2xx answers in ${errors.map((r) => `${r.resource} ${r.verb} x${r.clients} (${r.errors})`).join(', ')}`);
   }
+  for (const f of result.failures) console.log(`FAILED ${f}`);
+}
+
+function failuresOf(name: string, o: Outcome): string[] {
+  if ('skipped' in o) return [];
+  if (failed(o)) return [`${name}: ${o.error}`];
+  const out: string[] = [];
+  for (const [phase, x] of [['latency', o.latency], ['large list', o.list], ['watch fan-out', o.watch]] as const) if (failed(x)) out.push(`${name} ${phase}: ${x.error}`);
+  const list = ok(o.list);
+  if (list) for (const [what, t] of [['JSON', list.json], ['Table', list.table]] as const) if (failed(t)) out.push(`${name} list as ${what}: ${t.error}`);
+  return out;
 }
 
 export async function benchApiServer(opts: ApiServerBenchOptions = {}): Promise<ApiServerBenchResult> {
   const cfg = configFor(opts.quick ?? false);
   const want = opts.backends ?? ['sqlite', 'etcd'];
-  const sqlite = want.includes('sqlite') ? await runBackend('sqlite', cfg, opts) : { skipped: 'not selected (--backends)' };
-  let etcd: BackendResult | { skipped: string };
+  const attempt = async (run: () => Promise<BackendResult>): Promise<Outcome> => {
+    try {
+      return await run();
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  const sqlite: Outcome = want.includes('sqlite') ? await attempt(() => runBackend('sqlite', cfg, opts)) : { skipped: 'not selected (--backends)' };
+  let etcd: Outcome;
   const reason = want.includes('etcd') ? etcdUnavailableReason() : 'not selected (--backends)';
   if (reason) {
-    console.log(`  [apiserver/etcd] skipped: ${reason}`);
     etcd = { skipped: reason };
   } else {
-    const server = await startEtcd();
-    try {
-      etcd = await runBackend('etcd', cfg, opts, server.endpoints);
-    } finally {
-      await server.stop();
-    }
+    etcd = await attempt(async () => {
+      const server = await startEtcd();
+      try {
+        return await runBackend('etcd', cfg, opts, server.endpoints);
+      } finally {
+        await server.stop();
+      }
+    });
   }
   const result: ApiServerBenchResult = {
     config: {
@@ -163,6 +207,7 @@ export async function benchApiServer(opts: ApiServerBenchOptions = {}): Promise<
     },
     sqlite,
     etcd,
+    failures: [...failuresOf('sqlite', sqlite), ...failuresOf('etcd', etcd)],
   };
   printApiServerTable(result);
   return result;

@@ -15,6 +15,7 @@ import { benchStore } from './store.js';
 interface RunOptions {
   quick: boolean;
   cpuProfileDir?: string;
+  backends?: Array<'sqlite' | 'etcd'>;
 }
 
 const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise<object> }> = {
@@ -24,7 +25,7 @@ const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
-const USAGE = `Usage: npm run bench [-- NAME...] [--quick] [--cpu-prof DIR]
+const USAGE = `Usage: npm run bench [-- NAME...] [--quick] [--cpu-prof DIR] [--backends sqlite,etcd]
 
 Benchmarks (all when none is named):
 ${Object.entries(BENCHMARKS)
@@ -34,6 +35,7 @@ ${Object.entries(BENCHMARKS)
 Options:
   --quick          small counts (a smoke run; figures not comparable)
   --cpu-prof DIR   write V8 CPU profiles of the API server processes into DIR
+  --backends LIST  stores the apiserver benchmark runs on (default sqlite,etcd)
 `;
 
 interface ResultFile {
@@ -69,7 +71,7 @@ function writeResults(files: ResultFile[]): void {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -84,7 +86,16 @@ async function main(): Promise<number> {
     console.error(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}`);
     return 2;
   }
-  const opts: RunOptions = { quick: parsed.values.quick ?? false, cpuProfileDir: parsed.values['cpu-prof'] && path.resolve(parsed.values['cpu-prof']) };
+  const backends = parsed.values.backends?.split(',').map((b) => b.trim());
+  if (backends?.some((b) => b !== 'sqlite' && b !== 'etcd')) {
+    console.error(`--backends takes sqlite and/or etcd, got "${parsed.values.backends}"`);
+    return 2;
+  }
+  const opts: RunOptions = {
+    quick: parsed.values.quick ?? false,
+    cpuProfileDir: parsed.values['cpu-prof'] && path.resolve(parsed.values['cpu-prof']),
+    backends: backends as RunOptions['backends'],
+  };
   const machine = machineInfo();
   console.log(describeMachine(machine));
 
@@ -96,6 +107,9 @@ async function main(): Promise<number> {
     try {
       const result = await BENCHMARKS[name].run(opts);
       done.push({ name, startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000), machine, result });
+      // A benchmark that could not measure something (an error, not a slow figure) lists it in `failures`.
+      const failures = (result as { failures?: unknown }).failures;
+      if (Array.isArray(failures) && failures.length) failed = true;
       console.log(`(${name} took ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s)`);
     } catch (err) {
       failed = true;

@@ -1,11 +1,14 @@
 /**
  * The headless launcher: `npm run cluster -- up [--data-dir DIR] [--port PORT] [--nodes N]
- * [--etcd-servers URLS]`. The same control plane the Electron main process runs, in the
+ * [--hollow-nodes N] [--controllers LIST] [--etcd-servers URLS]`. The same control plane the Electron main process runs, in the
  * foreground: it prints `ready <kubeconfig>` once /readyz answers and stops cleanly on
  * SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { CONTROLLERS, selectControllers } from '../controllers/manager.js';
 import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
+
+const MAX_HOLLOW_NODES = 10_000;
 
 const USAGE = `Usage: npm run cluster -- <command> [options]
 
@@ -17,8 +20,20 @@ Options for up:
   --port PORT            API server port (default 6443; 0 picks a free one)
   --host ADDR            Address to listen on (default 127.0.0.1)
   --nodes N              Docker-container nodes to start (not available yet: only 0)
+  --hollow-nodes N       Simulated nodes without containers (like kwok) to register (default 0, at most ${MAX_HOLLOW_NODES})
+  --controllers LIST     Controller loops to run, as kube-controller-manager --controllers:
+                         '*' all (default), 'name' one, '-name' all but that one (comma-separated)
+  --node-monitor-grace-period DURATION
+                         How long a node may miss heartbeats before it turns Unknown (default 40s; e.g. 15s, 2m)
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
 `;
+
+/** A Go-style duration of one unit (`500ms`, `15s`, `2m`, `1h`), in ms; NaN if it is not one. */
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
 
 function fail(message: string): never {
   process.stderr.write(`kubarium: ${message}\n`);
@@ -35,6 +50,9 @@ async function up(argv: string[]): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         nodes: { type: 'string' },
+        'hollow-nodes': { type: 'string' },
+        controllers: { type: 'string' },
+        'node-monitor-grace-period': { type: 'string' },
         'etcd-servers': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,6 +70,22 @@ async function up(argv: string[]): Promise<void> {
   const nodes = values.nodes === undefined ? 0 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) fail(`--nodes must be a whole number, got "${values.nodes}"`);
   if (nodes > 0) fail('--nodes: Docker-container nodes are not available in this version yet; only --nodes 0 is accepted');
+  const hollowText = values['hollow-nodes'];
+  const hollowNodes = hollowText === undefined ? 0 : /^\d+$/.test(hollowText) ? Number(hollowText) : NaN;
+  if (!Number.isInteger(hollowNodes) || hollowNodes < 0 || hollowNodes > MAX_HOLLOW_NODES) {
+    fail(`--hollow-nodes must be a whole number from 0 to ${MAX_HOLLOW_NODES}, got "${hollowText}"`);
+  }
+  const controllers = values.controllers?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (controllers) {
+    try {
+      selectControllers(CONTROLLERS, controllers);
+    } catch (err) {
+      fail(`--controllers: ${(err as Error).message}`);
+    }
+  }
+  const graceText = values['node-monitor-grace-period'];
+  const nodeMonitorGracePeriodMs = graceText === undefined ? undefined : parseDuration(graceText);
+  if (nodeMonitorGracePeriodMs !== undefined && !(nodeMonitorGracePeriodMs >= 1000)) fail(`--node-monitor-grace-period must be a duration of at least 1s (e.g. 40s, 2m), got "${graceText}"`);
   const etcdServers = values['etcd-servers']?.split(',').map((s) => s.trim()).filter(Boolean);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const cp = await startControlPlane({
@@ -59,6 +93,9 @@ async function up(argv: string[]): Promise<void> {
     port,
     host: values.host,
     etcdServers,
+    hollowNodes,
+    controllers,
+    nodeMonitorGracePeriodMs,
     log,
   }).catch((err: Error) => fail(err.message));
   let stopping = false;

@@ -13,9 +13,11 @@ import { loadOrCreateClusterPKI, writeKubeconfig } from '../pki/index.js';
 import { openEtcdStore } from '../store/etcd/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
-import type { ControlPlane, ControlPlaneOptions } from './types.js';
+import { startComponents } from './components.js';
+import type { Components } from './components.js';
+import type { ControlPlane, ControlPlaneHealth, ControlPlaneOptions } from './types.js';
 
-export type { ControlPlane, ControlPlaneOptions } from './types.js';
+export type { ControlPlane, ControlPlaneHealth, ControlPlaneOptions } from './types.js';
 
 /** The platform's app-data folder, as Electron's app.getPath('userData') would pick it. */
 export function defaultDataDir(): string {
@@ -42,17 +44,24 @@ async function openStore(opts: ControlPlaneOptions): Promise<Store> {
   return openSqliteStore({ path: join(opts.dataDir, 'store.db') });
 }
 
+/** One GET /readyz: undefined when ready, else why not. */
+function probeReady(url: string, ca: string, cert: string, key: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = request(`${url}/readyz`, { ca, cert, key, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200 ? undefined : `/readyz answered ${res.statusCode}`);
+    });
+    req.on('timeout', () => req.destroy(new Error('/readyz timed out')));
+    req.on('error', (err) => resolve(err.message));
+    req.end();
+  });
+}
+
 function waitReady(url: string, ca: string, cert: string, key: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      const req = request(`${url}/readyz`, { ca, cert, key }, (res) => {
-        res.resume();
-        if (res.statusCode === 200) resolve();
-        else retry(new Error(`/readyz answered ${res.statusCode}`));
-      });
-      req.on('error', retry);
-      req.end();
+      void probeReady(url, ca, cert, key).then((why) => (why === undefined ? resolve() : retry(new Error(why))));
     };
     const retry = (err: Error) => {
       if (Date.now() > deadline) reject(new Error(`API server not ready: ${err.message}`));
@@ -90,7 +99,26 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const url = `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${apiserver.port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, ca: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
-  await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
+  let components: Components;
+  try {
+    await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
+    // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers.
+    components = await startComponents({
+      url,
+      ca: pki.ca,
+      log,
+      scheduler: opts.scheduler,
+      controllerManager: opts.controllerManager,
+      controllers: opts.controllers,
+      nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs,
+      hollowNodes: opts.hollowNodes,
+      hollowNodeOptions: opts.hollowNodeOptions,
+    });
+  } catch (err) {
+    await apiserver.stop();
+    await store.close();
+    throw err;
+  }
   log(`control plane up: ${url} (store: ${store.backend})`);
   let stopped: Promise<void> | undefined;
   return {
@@ -98,8 +126,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     port: apiserver.port,
     kubeconfigPath,
     dataDir: opts.dataDir,
+    async health(): Promise<ControlPlaneHealth> {
+      const why = await probeReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
+      return { apiserver: why === undefined ? { ready: true } : { ready: false, message: why }, ...components.health() };
+    },
+    metrics: () => components.metrics(),
+    addHollowNodes: (n) => components.addHollowNodes(n),
+    hollowNodes: () => components.hollowNodes?.status() ?? [],
     stop: () =>
       (stopped ??= (async () => {
+        // Clients before the server they talk to, as a node shutdown stops kubelets and controllers first.
+        await components.stop().catch((err: Error) => log(`stopping components: ${err.message}`));
         await apiserver.stop();
         await store.close();
       })()),

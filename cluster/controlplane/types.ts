@@ -1,4 +1,7 @@
 /** What the Electron main process and the headless launcher both use to run the control plane. */
+import type { ComponentsHealth } from './components.js';
+import type { HollowNodesOptions, HollowNodeStatus } from '../nodes/hollow/index.js';
+
 export interface ControlPlaneOptions {
   /** Folder holding the store, certificates, kubeconfig and settings. */
   dataDir: string;
@@ -12,6 +15,22 @@ export interface ControlPlaneOptions {
   extraSANs?: string[];
   /** Receives one-line log messages. */
   log?: (line: string) => void;
+  /** Hollow (simulated, container-less) nodes to register at start. Default 0. */
+  hollowNodes?: number;
+  /** Timing, capacity and failure rate of hollow nodes. */
+  hollowNodeOptions?: Partial<Pick<HollowNodesOptions, 'namePrefix' | 'capacity' | 'labels' | 'podStartDelayMs' | 'completeAfterMs' | 'failureRate' | 'leaseRenewIntervalMs'>>;
+  /** kube-controller-manager --controllers (`*`, `name`, `-name`). Default all. */
+  controllers?: string[];
+  /** Run the scheduler. Default true. */
+  scheduler?: boolean;
+  /** Run the controller manager. Default true. */
+  controllerManager?: boolean;
+  /** kube-controller-manager --node-monitor-grace-period: how long without heartbeat before a node is Unknown. Default 40 s. */
+  nodeMonitorGracePeriodMs?: number;
+}
+
+export interface ControlPlaneHealth extends ComponentsHealth {
+  apiserver: { ready: boolean; message?: string };
 }
 
 export interface ControlPlane {
@@ -21,6 +40,14 @@ export interface ControlPlane {
   /** Admin kubeconfig written into the data dir. */
   readonly kubeconfigPath: string;
   readonly dataDir: string;
-  /** Stops the API server and closes the store; idempotent. */
+  /** API server readiness (/readyz, asked now), scheduler, controller loops and hollow nodes. */
+  health(): Promise<ControlPlaneHealth>;
+  /** Prometheus text of the components /metrics of the API server does not cover (leader election, workqueues, scheduler). */
+  metrics(): string;
+  /** Registers `n` more hollow nodes; resolves to their names. */
+  addHollowNodes(n: number): Promise<string[]>;
+  /** Per hollow node state (empty when none run). */
+  hollowNodes(): HollowNodeStatus[];
+  /** Stops hollow nodes, controllers and scheduler, then the API server, and closes the store; idempotent. */
   stop(): Promise<void>;
 }

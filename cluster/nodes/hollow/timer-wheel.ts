@@ -59,7 +59,6 @@ export class TimerWheel {
     clearTimeout(this.timer);
     this.armedFor = bucket;
     this.timer = setTimeout(() => this.fire(), Math.max(0, bucket * this.resolution - this.now()));
-    this.timer.unref();
   }
 
   private fire(): void {

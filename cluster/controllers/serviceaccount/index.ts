@@ -1,0 +1,2 @@
+export { startServiceAccountController, missingServiceAccounts } from './controller.js';
+export type { ServiceAccountControllerOptions } from './controller.js';
