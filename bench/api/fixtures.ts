@@ -1,8 +1,10 @@
 /**
  * Objects the API benchmark writes. The pod is shaped like one a Deployment creates on a
- * real cluster (owner reference, two containers, probes, resources, scheduled onto a
+ * real cluster (template-hash labels, two containers, probes, resources, scheduled onto a
  * node), and `runningStatus` is what a kubelet reports for it, so lists carry the bytes a
- * real `kubectl get pods` would (about 4 KB of JSON per pod).
+ * real `kubectl get pods` would (about 8 KB of JSON per pod with managedFields). No owner
+ * reference: its ReplicaSet would not exist, and the garbage collector deletes dependents
+ * of a missing owner, as upstream's does.
  */
 import type { ConfigMap, Namespace, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 
@@ -22,7 +24,6 @@ export function configMap(ns: string, name: string, seq = 0): ConfigMap {
 }
 
 const TEMPLATE_HASH = '7d9c8b6f5c';
-const REPLICASET_UID = '0b8f4c3e-5a21-4d6b-9f8e-2c7d1a6b3e90';
 
 export function pod(ns: string, name: string, i: number): Pod {
   return {
@@ -33,7 +34,6 @@ export function pod(ns: string, name: string, i: number): Pod {
       namespace: ns,
       labels: { app: 'web', tier: 'frontend', 'pod-template-hash': TEMPLATE_HASH },
       annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9113' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `web-${TEMPLATE_HASH}`, uid: REPLICASET_UID, controller: true, blockOwnerDeletion: true }],
     },
     spec: {
       nodeName: `node-${String(i % 100).padStart(3, '0')}`,

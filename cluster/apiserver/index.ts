@@ -7,6 +7,7 @@
 import type { ClusterPKI } from '../pki/index.js';
 import type { Store } from '../store/types.js';
 import { namespaceLifecycle } from './admission/plugins/namespace-lifecycle.js';
+import { defaultStorageClass } from './admission/plugins/default-storage-class.js';
 import { limitRanger } from './admission/plugins/limit-ranger.js';
 import { defaultTolerationSeconds, priorityAdmission } from './admission/plugins/pod-defaults.js';
 import { resourceQuota } from './admission/plugins/resource-quota.js';
@@ -105,6 +106,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     serviceAllocator.plugin(),
     priorityAdmission(() => registry.storeFor('scheduling.k8s.io', 'priorityclasses')!),
     defaultTolerationSeconds,
+    defaultStorageClass(() => registry.storeFor('storage.k8s.io', 'storageclasses')!),
     limitRanger(() => registry.storeFor('', 'limitranges')!),
     resourceQuota(registry),
   ]);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { runKubectl, type RunResult } from '../support/kubectl.js';
-import { eventually, spawnKubectl } from './helpers.js';
+import { eventually, rawClient, spawnKubectl } from './helpers.js';
 
 interface Obj {
   kind: string;
@@ -249,19 +249,35 @@ describe('kubectl basics', () => {
       assert.match(missing.stderr, /NotFound/);
     });
 
-    for (const [cascade, expected] of [
-      ['orphan', ['example.com/hold', 'orphan']],
-      ['foreground', ['example.com/hold', 'foregroundDeletion']],
-      ['background', ['example.com/hold']],
+    for (const [cascade, policy, marker] of [
+      ['orphan', 'Orphan', 'orphan'],
+      ['foreground', 'Foreground', 'foregroundDeletion'],
+      ['background', 'Background', undefined],
     ] as const) {
       it(`--cascade=${cascade} on an object with a finalizer`, async () => {
         const name = `held-${cascade}`;
         ok(await k(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: default, finalizers: [example.com/hold]}\n`));
+        // kubectl --cascade=<x> sends DeleteOptions{propagationPolicy}; the answer (202) carries the finalizer it adds.
+        const raw = rawClient(cluster.kubeconfig);
+        try {
+          const res = await raw.request('DELETE', `/api/v1/namespaces/default/configmaps/${name}`, {
+            body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: policy }),
+            headers: { 'Content-Type': 'application/json' },
+          });
+          assert.equal(res.status, 202);
+          const md = (res.json as Obj).metadata;
+          assert.ok(md.deletionTimestamp, 'deletionTimestamp is set');
+          assert.deepEqual([...(md.finalizers ?? [])].sort(), ['example.com/hold', ...(marker ? [marker] : [])].sort());
+        } finally {
+          raw.close();
+        }
         ok(await k(['delete', 'cm', name, `--cascade=${cascade}`, '--wait=false']));
-        const held = await getJson('cm', name);
-        assert.ok(held.metadata.deletionTimestamp, 'deletionTimestamp is set');
-        assert.deepEqual([...(held.metadata.finalizers ?? [])].sort(), [...expected].sort());
-        // Deleting again does not restart anything; dropping the finalizers lets it go.
+        // The garbage collector handles orphan/foregroundDeletion (no dependents here) and drops its finalizer;
+        // the object stays, held by its own finalizer, until that one is removed.
+        await eventually(async () => {
+          const held = await getJson('cm', name);
+          return held.metadata.deletionTimestamp && JSON.stringify(held.metadata.finalizers) === '["example.com/hold"]';
+        }, `${name} held only by its own finalizer`);
         ok(await k(['patch', 'cm', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']));
         await eventually(async () => !(await exists('cm', name)), `${name} to be gone`);
       });

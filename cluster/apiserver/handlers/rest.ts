@@ -14,7 +14,7 @@ import { addWarning, successStatus, writeJSON } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
 import { deepClone, isPlainObject, meta, type KubeObject } from '../storage/object.js';
-import { fillSystemFields, parseRV, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
+import { fillSystemFields, parseRV, randomSuffix, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { defaultFieldManager, intParam, type ApiRequest } from './request.js';
 
@@ -197,6 +197,8 @@ export async function admitCreate(ctx: HandlerContext, r: ApiRequest, obj: KubeO
     delete md.namespace;
   }
   fillSystemFields(obj);
+  // As upstream's BeforeCreate: the name is generated before validation (base cut to 58 characters).
+  if (!md.name && typeof md.generateName === 'string' && md.generateName) md.name = md.generateName.slice(0, 58) + randomSuffix();
   ctx.strategy.defaults(r.served, obj);
   const a = attrs(r, 'CREATE', obj, undefined, md.name);
   await ctx.admission.admit(a);

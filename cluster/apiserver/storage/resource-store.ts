@@ -274,8 +274,18 @@ export class ResourceStore {
     throw conflict(this.info.group, this.info.resource, name, 'too many concurrent updates, please try again');
   }
 
+  /**
+   * Namespaces also wait for their spec.finalizers (the namespace controller empties
+   * them through /finalize once the content is gone), as upstream's namespace storage.
+   */
+  private specFinalizers(obj: KubeObject): readonly string[] {
+    if (this.info.resource !== 'namespaces' || this.info.group !== '') return [];
+    return (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+  }
+
   /** Pods on a node wait for their kubelet (grace period) before going away; others go when finalizers are done. */
   private gracefulDone(obj: KubeObject): boolean {
+    if (this.specFinalizers(obj).length) return false;
     if (this.info.resource !== 'pods' || this.info.group !== '') return true;
     return obj.metadata?.deletionGracePeriodSeconds === 0 || !((obj.spec as { nodeName?: string } | undefined)?.nodeName);
   }
@@ -312,12 +322,13 @@ export class ResourceStore {
         finalizers.delete('foregroundDeletion');
       }
       const graceful = this.graceSeconds(obj, opts.gracePeriodSeconds);
-      const mustWait = finalizers.size > 0 || graceful > 0;
+      const mustWait = finalizers.size > 0 || graceful > 0 || this.specFinalizers(obj).length > 0;
       if (mustWait) {
         const alreadyDeleting = !!md.deletionTimestamp;
         const next = deepClone(obj);
         const nmd = meta(next);
         if (finalizers.size) nmd.finalizers = [...finalizers];
+        if (this.specFinalizers(obj).length) ((next.status ??= {}) as { phase?: string }).phase = 'Terminating';
         if (!alreadyDeleting) {
           nmd.deletionTimestamp = nowRFC3339(new Date(Date.now() + graceful * 1000));
           nmd.deletionGracePeriodSeconds = graceful;

@@ -9,10 +9,12 @@ import { selectorFromLabelSelector } from '../../api/labels.js';
 import { DEPLOYMENTS, metaNamespaceKey, PODS, RateLimitingQueue, REPLICASETS, runController } from '../../client/index.js';
 import type { EventRecorder, SharedInformer } from '../../client/index.js';
 import type { ControllerContext, RunningController } from '../context.js';
-import { ControllerRefManager, getControllerOf } from '../shared/controller-ref.js';
+import { ControllerRefManager, getControllerOf, ignoreConflict } from '../shared/controller-ref.js';
 import { DeploymentSync } from './sync.js';
 
 export const DEPLOYMENT_CONTROLLER = 'deployment-controller';
+
+
 
 export interface DeploymentControllerOptions {
   workers?: number;
@@ -62,7 +64,7 @@ class DeploymentController {
       name: DEPLOYMENT_CONTROLLER,
       queue: this.queue,
       workers,
-      reconcile: (key) => this.sync(key),
+      reconcile: (key) => ignoreConflict(this.sync(key)),
       waitFor: [this.dInformer, this.rsInformer, this.podInformer],
       log: this.ctx.log,
     });

@@ -90,9 +90,9 @@ test('kubectl create deployment → a ReplicaSet <name>-<hash> and 3 pods; ready
   const events = await eventually(async () => {
     const list = await h.client.list<Event>(EVENTS, { namespace: ns });
     const msgs = list.items.map((e) => `${e.reason}: ${e.message}`);
-    return msgs.some((m) => m.startsWith('SuccessfulCreate: Created pod: web-')) && msgs;
-  }, 'events');
-  assert.ok(events.includes(`ScalingReplicaSet: Scaled up replica set web-${hash} from 0 to 3`), events.join('\n'));
+    return msgs.some((m) => m.startsWith('SuccessfulCreate: Created pod: web-')) && msgs.includes(`ScalingReplicaSet: Scaled up replica set web-${hash} from 0 to 3`) && msgs;
+  }, 'SuccessfulCreate and ScalingReplicaSet events');
+  assert.equal(events.filter((m) => m.startsWith('SuccessfulCreate')).length, 3);
 
   const d0 = await getDeploy('web');
   assert.equal(d0.status?.observedGeneration, d0.metadata?.generation);

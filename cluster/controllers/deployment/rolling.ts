@@ -5,7 +5,15 @@
  */
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { byCreationTimestamp } from '../shared/sort.js';
-import { availableReplicaCount, maxUnavailable, newRSNewReplicas, replicaCount, rsReplicas, specReplicas } from './util.js';
+import { maxUnavailable, newRSNewReplicas, replicaCount, rsReplicas, specReplicas } from './util.js';
+
+/**
+ * Available replicas a ReplicaSet will keep: its status may still count pods it is
+ * about to delete after a scale-down (the status lags the spec), and it deletes
+ * not-ready pods first, so at most spec.replicas of them stay available. Upstream
+ * reads status alone; this bound keeps a quick second sync from over-scaling down.
+ */
+export const keptAvailable = (rs: ReplicaSet) => Math.min(rs.status?.availableReplicas ?? 0, rsReplicas(rs));
 
 export interface ScaleStep {
   rs: ReplicaSet;
@@ -30,7 +38,7 @@ export function planNewReplicaSet(d: Deployment, allRSs: readonly ReplicaSet[], 
 export function planOldReplicaSets(d: Deployment, allRSs: readonly ReplicaSet[], oldRSs: readonly ReplicaSet[], newRS: ReplicaSet): ScaleStep[] {
   if (replicaCount(oldRSs) === 0) return [];
   const minAvailable = specReplicas(d) - maxUnavailable(d);
-  const newUnavailable = rsReplicas(newRS) - (newRS.status?.availableReplicas ?? 0);
+  const newUnavailable = rsReplicas(newRS) - keptAvailable(newRS);
   const maxScaledDown = replicaCount(allRSs) - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return [];
 
@@ -47,14 +55,14 @@ export function planOldReplicaSets(d: Deployment, allRSs: readonly ReplicaSet[],
   for (const rs of oldest) {
     if (cleaned >= maxScaledDown) break;
     const cur = size.get(rs) ?? rsReplicas(rs);
-    const available = rs.status?.availableReplicas ?? 0;
+    const available = keptAvailable(rs);
     if (cur === 0 || cur <= available) continue;
     const n = Math.min(maxScaledDown - cleaned, cur - available);
     step(rs, cur - n);
     cleaned += n;
   }
 
-  const availableNow = availableReplicaCount(allRSs);
+  const availableNow = allRSs.reduce((n, rs) => n + keptAvailable(rs), 0);
   if (availableNow > minAvailable) {
     const total = availableNow - minAvailable;
     let done = 0;

@@ -13,7 +13,7 @@ import { metaNamespaceKey, PODS, RateLimitingQueue, runController, splitMetaName
 import type { EventRecorder, SharedInformer } from '../../client/index.js';
 import type { ControllerContext, RunningController } from '../context.js';
 import { ControllerExpectations } from '../shared/expectations.js';
-import { ControllerRefManager, getControllerOf, newControllerRef } from '../shared/controller-ref.js';
+import { ControllerRefManager, getControllerOf, ignoreConflict, newControllerRef } from '../shared/controller-ref.js';
 import { podsToDelete } from '../shared/pod-ranking.js';
 import { isPodActive, isPodReady } from '../shared/pod-status.js';
 import { createWithGeneratedName, podFromTemplate } from '../shared/pod-template.js';
@@ -75,7 +75,7 @@ class ReplicaSetController {
       name: this.kind.component,
       queue: this.queue,
       workers,
-      reconcile: (key) => this.sync(key),
+      reconcile: (key) => ignoreConflict(this.sync(key)),
       waitFor: [this.rsInformer, this.podInformer],
       log: this.ctx.log,
     });

@@ -139,3 +139,15 @@ export class ControllerRefManager<T extends KubeObject> {
     }
   }
 }
+
+/**
+ * A write refused as a Conflict means our cache is behind: the newer object is on its
+ * way through the watch and will enqueue this key again, so there is nothing to retry.
+ */
+export async function ignoreConflict(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof StatusError && err.reason === 'Conflict')) throw err;
+  }
+}

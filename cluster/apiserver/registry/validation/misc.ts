@@ -102,6 +102,8 @@ export function validatePersistentVolumeClaimUpdate(pvc: JsonObject, old: JsonOb
   if (!oldSpec.volumeName) spec.volumeName = oldSpec.volumeName;
   spec.resources = oldSpec.resources;
   spec.volumeAttributesClassName = oldSpec.volumeAttributesClassName;
+  // RetroactiveDefaultStorageClass (GA 1.28): a claim without a class may get one set once.
+  if (oldSpec.storageClassName === undefined || oldSpec.storageClassName === null) spec.storageClassName = oldSpec.storageClassName;
   for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
   if (!deepEqual(spec, oldSpec)) out.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
   return out;
