@@ -71,7 +71,11 @@ export async function benchHollow(opts: HollowBenchOptions = {}): Promise<Hollow
   const nodeWatch = new SharedInformer<Node>(watchClient, NODES, { log: progress });
   const podWatch = new SharedInformer<Pod>(watchClient, PODS, { namespace: NAMESPACE, log: progress });
   let pool: Awaited<ReturnType<typeof startHollowNodes>> | undefined;
-  const rss = () => cp.memory();
+  const rss = () => {
+    const why = cp.exitStatus();
+    if (why) throw new Error(`control plane ${why}:\n${cp.logTail()}`);
+    return cp.memory();
+  };
   try {
     await new Promise((r) => setTimeout(r, 2000));
     const idle = rss();

@@ -26,7 +26,7 @@ export interface ControlPlaneProcess {
   readonly kubeconfigPath: string;
   /** Milliseconds from spawn to the `ready` line. */
   readonly startupMs: number;
-  /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux). */
+  /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux); NaN once it has exited. */
   memory(): { rssBytes: number; peakRssBytes?: number };
   /** Why the server is gone (exit code or signal), or undefined while it runs. */
   exitStatus(): string | undefined;
@@ -47,8 +47,12 @@ function readMemory(pid: number): { rssBytes: number; peakRssBytes?: number } {
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
     return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
   } catch {
-    // Not Linux: ps reports RSS in KiB.
-    return { rssBytes: Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024 };
+    try {
+      // Not Linux: ps reports RSS in KiB.
+      return { rssBytes: Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024 };
+    } catch {
+      return { rssBytes: Number.NaN }; // the process is gone
+    }
   }
 }
 

@@ -15,8 +15,8 @@ import { startHollowNodes } from '../nodes/hollow/index.js';
 import type { HollowNodePool, HollowNodesOptions } from '../nodes/hollow/index.js';
 import { issueClientCertificate } from '../pki/index.js';
 import type { CertKeyPair, ClientCertificateRequest } from '../pki/index.js';
-import { SCHEDULER } from './scheduler-entry.js';
-import type { RunningScheduler, SchedulerStarter } from './scheduler-entry.js';
+import { startScheduler } from '../scheduler/index.js';
+import type { RunningScheduler } from '../scheduler/index.js';
 
 export interface ComponentsOptions {
   /** https URL of the API server. */
@@ -32,15 +32,13 @@ export interface ComponentsOptions {
   nodeMonitorGracePeriodMs?: number;
   hollowNodes?: number;
   hollowNodeOptions?: Partial<Omit<HollowNodesOptions, 'client' | 'count' | 'log' | 'signal'>>;
-  /** The scheduler to run; default cluster/scheduler's (see scheduler-entry.ts). */
-  startScheduler?: SchedulerStarter;
 }
 
 export interface SchedulerStatus {
   leading: boolean;
   leader: string;
   /** The scheduler's own figures (cluster/scheduler metrics()). */
-  metrics?: unknown;
+  metrics?: ReturnType<RunningScheduler['metrics']>;
 }
 
 export interface ComponentsHealth {
@@ -93,9 +91,7 @@ export async function startComponents(o: ComponentsOptions): Promise<Components>
   let poolStarting: Promise<HollowNodePool> | undefined;
   let stopped = false;
 
-  const startScheduler = o.startScheduler ?? SCHEDULER;
-  if (o.scheduler !== false && !startScheduler) log('scheduler: not available in this build; pods need spec.nodeName');
-  if (o.scheduler !== false && startScheduler) {
+  if (o.scheduler !== false) {
     const client = await clientFor(o, 'scheduler', 'kube-scheduler');
     clients.push(client);
     sched = runLeaderElected<SchedulerRun>({

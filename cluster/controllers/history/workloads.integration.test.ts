@@ -71,7 +71,7 @@ before(async () => {
   const off = MINE.filter((n) => known.has(n)).map((n) => `-${n}`);
   cluster = await launchCluster({ args: ['--controllers', ['*', ...off].join(',')] });
   client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'workload-controllers-test' });
-  informers = new SharedInformerFactory(client, { log: () => {} });
+  informers = new SharedInformerFactory(client, { log: (l) => process.env.KUBARIUM_TEST_VERBOSE && process.stderr.write(`[informers] ${l}\n`) });
   const ctx: ControllerContext = {
     client,
     informers,

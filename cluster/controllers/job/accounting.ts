@@ -205,7 +205,8 @@ export function planJob({ job, pods, nowMs, backoff }: JobPlanInput): JobPlan {
   if (target !== undefined) {
     // Stop every active pod; the terminal condition waits until none is left.
     plan.deletePods = pods.filter(isActive);
-    if (plan.deletePods.length === 0 && terminating.length === 0) {
+    // Like upstream, the terminal condition comes with the final counts: only once every pod is gone and counted.
+    if (plan.deletePods.length === 0 && terminating.length === 0 && uncountedSucceeded.size === 0 && uncountedFailed.size === 0) {
       const t = findCondition(conditions, target as 'FailureTarget' | 'SuccessCriteriaMet')!;
       if (target === 'FailureTarget' && !hasTrueCondition(conditions, 'Failed')) {
         conditions = setCondition(conditions, 'Failed', 'True', t.reason ?? '', t.message ?? '', now);

@@ -16,7 +16,7 @@ import { ControllerExpectations } from '../shared/expectations.js';
 import { ControllerRefManager, getControllerOf, ignoreConflict, newControllerRef } from '../shared/controller-ref.js';
 import { podsToDelete } from '../shared/pod-ranking.js';
 import { isPodActive, isPodReady } from '../shared/pod-status.js';
-import { createWithGeneratedName, podFromTemplate } from '../shared/pod-template.js';
+import { podFromTemplate } from '../shared/pod-template.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../shared/slow-start.js';
 import { REPLICA_SET_KIND, REPLICATION_CONTROLLER_KIND } from './kinds.js';
 import type { ReplicaSetKind, ReplicaSetLike } from './kinds.js';
@@ -214,7 +214,7 @@ class ReplicaSetController {
   private async createPod(rs: ReplicaSetLike, ref: ReturnType<typeof newControllerRef>): Promise<void> {
     const pod = podFromTemplate(rs.spec?.template, rs.metadata?.name ?? '', rs.metadata?.namespace, ref);
     try {
-      const created = await createWithGeneratedName(this.ctx.client, pod);
+      const created = await this.ctx.client.create<Pod>(PODS, pod, { namespace: rs.metadata?.namespace });
       this.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
     } catch (err) {
       this.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
