@@ -265,7 +265,7 @@ describe('kubectl basics', () => {
             headers: { 'Content-Type': 'application/json' },
           });
           assert.equal(res.status, 202);
-          const md = (res.json as Obj).metadata;
+          const md = (res.json as unknown as Obj).metadata;
           assert.ok(md.deletionTimestamp, 'deletionTimestamp is set');
           assert.deepEqual([...(md.finalizers ?? [])].sort(), ['example.com/hold', ...(marker ? [marker] : [])].sort());
         } finally {

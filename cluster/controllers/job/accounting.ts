@@ -38,6 +38,8 @@ export interface JobPlanInput {
   pods: readonly Pod[];
   nowMs: number;
   backoff: BackoffRecord;
+  /** False while earlier creations/deletions are not yet observed: count and report, but create or delete nothing. */
+  manage?: boolean;
 }
 
 export interface JobPlan {
@@ -88,7 +90,7 @@ export function deletionOrder(a: Pod, b: Pod): number {
   return (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? '');
 }
 
-export function planJob({ job, pods, nowMs, backoff }: JobPlanInput): JobPlan {
+export function planJob({ job, pods, nowMs, backoff, manage = true }: JobPlanInput): JobPlan {
   const spec = job.spec ?? { template: {} };
   const old = job.status ?? {};
   const now = metaTime(nowMs);
@@ -254,6 +256,11 @@ export function planJob({ job, pods, nowMs, backoff }: JobPlanInput): JobPlan {
     }
   }
 
+  if (!manage) {
+    plan.deletePods = [];
+    plan.createCount = 0;
+    plan.createIndexes = [];
+  }
   const deleting = new Set(plan.deletePods.map((p) => p.metadata?.uid));
   const remainingActive = active.filter((p) => !deleting.has(p.metadata?.uid));
   plan.status = {

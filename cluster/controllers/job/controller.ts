@@ -18,6 +18,7 @@ import {
   type SharedInformer,
 } from '../../client/index.js';
 import type { ControllerContext, RunningController } from '../context.js';
+import { ControllerExpectations } from '../shared/index.js';
 import { sameStatus, CONTROLLER_UID_INDEX, controllerOf, controllerUidIndexFunc } from '../history/index.js';
 import type { BackoffRecord } from './backoff.js';
 import { isJobFinished } from './conditions.js';
@@ -56,14 +57,37 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
   const jobs = ctx.informers.informerFor<Job>(JOBS);
   const pods = ctx.informers.informerFor<Pod>(PODS, { indexers: { [CONTROLLER_UID_INDEX]: controllerUidIndexFunc } });
   const backoffs = new Map<string, BackoffRecord>();
+  // Creations/deletions asked for but not yet seen in the pod cache: no new ones until they are (upstream's expectations).
+  const expectations = new ControllerExpectations();
 
   const enqueue = (obj: KubeObject) => queue.add(metaNamespaceKey(obj));
-  const enqueueOwner = (pod: Pod) => {
+  const ownerKey = (pod: Pod) => {
     const ref = controllerOf(pod.metadata);
-    if (ref?.kind === 'Job') queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+    return ref?.kind === 'Job' ? `${pod.metadata?.namespace}/${ref.name}` : undefined;
+  };
+  const enqueueOwner = (pod: Pod) => {
+    const k = ownerKey(pod);
+    if (k) queue.add(k);
   };
   jobs.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-  pods.addEventHandler({ onAdd: enqueueOwner, onUpdate: (o, n) => (enqueueOwner(o), enqueueOwner(n)), onDelete: enqueueOwner });
+  pods.addEventHandler({
+    onAdd: (pod) => {
+      const k = ownerKey(pod);
+      if (k) expectations.creationObserved(k);
+      enqueueOwner(pod);
+    },
+    onUpdate: (o, n) => {
+      const k = ownerKey(n);
+      if (k && n.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) expectations.deletionObserved(k, metaNamespaceKey(n));
+      enqueueOwner(o);
+      enqueueOwner(n);
+    },
+    onDelete: (pod) => {
+      const k = ownerKey(pod);
+      if (k) expectations.deletionObserved(k, metaNamespaceKey(pod));
+      enqueueOwner(pod);
+    },
+  });
 
   const ownedPods = (job: Job) => (job.metadata?.uid ? pods.indexer.byIndex(CONTROLLER_UID_INDEX, job.metadata.uid) : []);
 
@@ -81,6 +105,7 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
     const job = jobs.indexer.get(key);
     if (!job) {
       backoffs.delete(key);
+      expectations.delete(key);
       await releaseOrphans(namespace, jobName);
       return;
     }
@@ -90,7 +115,7 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
       return;
     }
     const nowMs = now();
-    const plan = planJob({ job, pods: children, nowMs, backoff: backoffs.get(key) ?? { failuresAfterLastSuccess: 0 } });
+    const plan = planJob({ job, pods: children, nowMs, backoff: backoffs.get(key) ?? { failuresAfterLastSuccess: 0 }, manage: expectations.satisfied(key) });
 
     // 1. Record what was counted before touching any pod (so nothing is counted twice).
     let current: Job = job;
@@ -101,6 +126,7 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
 
     // 2. Release counted pods, then stop surplus ones (finalizer first, so a deletion is not a failure).
     await Promise.all(plan.removeFinalizer.map((p) => removeTrackingFinalizer(ctx, p)));
+    if (plan.deletePods.length) expectations.expectDeletions(key, plan.deletePods.map(metaNamespaceKey));
     await Promise.all(
       plan.deletePods.map(async (p) => {
         if (hasTrackingFinalizer(p)) await removeTrackingFinalizer(ctx, p);
@@ -108,6 +134,7 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
           await ctx.client.delete(PODS, p.metadata!.name!, { namespace });
           recorder.event(current, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name}`);
         } catch (err) {
+          expectations.deletionObserved(key, metaNamespaceKey(p));
           if (!isNotFound(err)) throw err;
         }
       }),
@@ -115,13 +142,18 @@ export function startJobController(ctx: ControllerContext, opts: JobControllerOp
 
     // 3. Create missing pods.
     const toCreate: Pod[] = [];
-    for (let i = 0; i < plan.createCount; i++) toCreate.push(newJobPod(current));
-    for (const ix of plan.createIndexes) toCreate.push(newJobPod(current, ix));
+    // One kind of expectation at a time: creations wait for the next sync after deletions.
+    if (!plan.deletePods.length) {
+      for (let i = 0; i < plan.createCount; i++) toCreate.push(newJobPod(current));
+      for (const ix of plan.createIndexes) toCreate.push(newJobPod(current, ix));
+      if (toCreate.length) expectations.expectCreations(key, toCreate.length);
+    } else if (plan.createCount || plan.createIndexes.length) queue.add(key);
     const created = await Promise.allSettled(toCreate.map((p) => ctx.client.create<Pod>(PODS, p, { namespace })));
     let firstError: unknown;
     for (const r of created) {
       if (r.status === 'fulfilled') recorder.event(current, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata?.name}`);
       else {
+        expectations.creationObserved(key);
         firstError ??= r.reason;
         recorder.event(current, 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`);
       }
