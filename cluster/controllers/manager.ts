@@ -15,6 +15,9 @@ import { randomUUID } from 'node:crypto';
 import { EventRecorder, LeaderElector, SharedInformerFactory } from '../client/index.js';
 import type { ControllerHealth, RestClient } from '../client/index.js';
 import type { ControllerContext, ControllerStarter, RunningController } from './context.js';
+import { startCronJobController } from './cronjob/index.js';
+import { startDaemonSetController } from './daemonset/index.js';
+import { startDeploymentController } from './deployment/index.js';
 import { startEndpointsController } from './endpoints/index.js';
 import { startEndpointSliceController } from './endpointslice/index.js';
 import { startGarbageCollector } from './garbagecollector/index.js';
@@ -25,6 +28,7 @@ import { startNodeLifecycleController } from './nodelifecycle/index.js';
 import { startReplicaSetController, startReplicationControllerController } from './replicaset/index.js';
 import { startRootCACertController } from './rootcacert/index.js';
 import { startServiceAccountController } from './serviceaccount/index.js';
+import { startStatefulSetController } from './statefulset/index.js';
 
 /** What the manager knows that some controllers need beyond the context. */
 export interface ControllerEnv {
@@ -42,6 +46,9 @@ export interface ControllerRegistration {
 
 /** Every controller the manager can run; adding one is one line. Upstream names (NewControllerDescriptors). */
 export const CONTROLLERS: readonly ControllerRegistration[] = [
+  { name: 'cronjob-controller', start: (ctx) => startCronJobController(ctx) },
+  { name: 'daemonset-controller', start: (ctx) => startDaemonSetController(ctx) },
+  { name: 'deployment-controller', start: (ctx) => startDeploymentController(ctx) },
   { name: 'endpoints-controller', start: (ctx) => startEndpointsController(ctx) },
   { name: 'endpointslice-controller', start: (ctx) => startEndpointSliceController(ctx) },
   { name: 'garbage-collector-controller', start: (ctx) => startGarbageCollector(ctx) },
@@ -54,6 +61,7 @@ export const CONTROLLERS: readonly ControllerRegistration[] = [
   { name: 'replicationcontroller-controller', start: (ctx) => startReplicationControllerController(ctx) },
   { name: 'root-ca-certificate-publisher-controller', start: (ctx, env) => startRootCACertController(ctx, { caCert: env.caCert }) },
   { name: 'serviceaccount-controller', start: (ctx) => startServiceAccountController(ctx) },
+  { name: 'statefulset-controller', start: (ctx) => startStatefulSetController(ctx) },
 ];
 
 /**
@@ -143,6 +151,8 @@ export function runLeaderElected<R>(opts: LeaderElectedOptions<R>): LeaderElecte
           if (id !== identity) opts.log(`${opts.lease}: leader is ${id}`);
         },
         onStartedLeading: (signal) => {
+          // The component's informers and loops all listen on it.
+          setMaxListeners(0, signal);
           opts.log(`${opts.lease}: became leader (${identity})`);
           starting = (async () => {
             try {

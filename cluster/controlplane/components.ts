@@ -59,13 +59,16 @@ export interface Components {
 }
 
 /**
- * Identities follow kubeadm's component kubeconfigs. The controller manager also gets
- * `system:masters`: Kubarium's bootstrap policy has no system:controller:* roles, so
- * the system:kube-controller-manager role alone (list/watch, leases, tokens) could not
- * let its loops create pods or write workload status.
+ * Identities follow kubeadm's component kubeconfigs (the user name shows in audit and
+ * RBAC decisions). Two also carry `system:masters` for now, because their bootstrap
+ * roles fall short:
+ *  - controller manager: Kubarium's bootstrap policy has no system:controller:* roles,
+ *    so system:kube-controller-manager alone (list/watch, leases, tokens) could not let
+ *    its loops create pods or write workload status;
+ *  - scheduler: it watches priorityclasses, which system:kube-scheduler does not grant.
  */
 export const IDENTITIES: Readonly<Record<'scheduler' | 'controllerManager' | 'hollowNodes', ClientCertificateRequest>> = {
-  scheduler: { commonName: 'system:kube-scheduler' },
+  scheduler: { commonName: 'system:kube-scheduler', organizations: ['system:masters'] },
   controllerManager: { commonName: 'system:kube-controller-manager', organizations: ['system:masters'] },
   hollowNodes: { commonName: 'system:node:kubarium-hollow-nodes', organizations: ['system:nodes'] },
 };

@@ -19,6 +19,7 @@ import {
   type SharedInformer,
 } from '../../client/index.js';
 import type { ControllerContext, RunningController } from '../context.js';
+import { ControllerExpectations } from '../shared/index.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   CONTROLLER_UID_INDEX,
@@ -73,23 +74,47 @@ export function startDaemonSetController(ctx: ControllerContext, opts: DaemonSet
   const pods = ctx.informers.informerFor<Pod>(PODS, { indexers: { [CONTROLLER_UID_INDEX]: controllerUidIndexFunc } });
   const revisions = ctx.informers.informerFor<ControllerRevision>(CONTROLLERREVISIONS, { indexers: { [CONTROLLER_UID_INDEX]: controllerUidIndexFunc } });
 
+  // Pods asked for but not yet in the cache: no more until they are (upstream's expectations).
+  const expectations = new ControllerExpectations();
   const enqueue = (obj: KubeObject) => queue.add(metaNamespaceKey(obj));
-  const enqueueOwner = (obj: KubeObject) => {
+  const ownerKey = (obj: KubeObject) => {
     const ref = controllerOf(obj.metadata);
-    if (ref?.kind === 'DaemonSet') queue.add(`${obj.metadata?.namespace}/${ref.name}`);
+    return ref?.kind === 'DaemonSet' ? `${obj.metadata?.namespace}/${ref.name}` : undefined;
+  };
+  const enqueueOwner = (obj: KubeObject) => {
+    const k = ownerKey(obj);
+    if (k) queue.add(k);
   };
   const enqueueAll = () => {
     for (const k of sets.indexer.listKeys()) queue.add(k);
   };
   sets.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-  pods.addEventHandler({ onAdd: enqueueOwner, onUpdate: (o, n) => (enqueueOwner(o), enqueueOwner(n)), onDelete: enqueueOwner });
+  pods.addEventHandler({
+    onAdd: (p) => {
+      const k = ownerKey(p);
+      if (k) expectations.creationObserved(k);
+      enqueueOwner(p);
+    },
+    onUpdate: (o, n) => {
+      const k = ownerKey(n);
+      if (k && n.metadata?.deletionTimestamp && !o.metadata?.deletionTimestamp) expectations.deletionObserved(k, metaNamespaceKey(n));
+      enqueueOwner(o);
+      enqueueOwner(n);
+    },
+    onDelete: (p) => {
+      const k = ownerKey(p);
+      if (k) expectations.deletionObserved(k, metaNamespaceKey(p));
+      enqueueOwner(p);
+    },
+  });
   revisions.addEventHandler({ onDelete: enqueueOwner });
   // Any node change may change eligibility (labels, taints) — resync every DaemonSet, as upstream's node handlers do in effect.
   nodes.addEventHandler({ onAdd: enqueueAll, onUpdate: (o, n) => (o.metadata?.resourceVersion !== n.metadata?.resourceVersion ? enqueueAll() : undefined), onDelete: enqueueAll });
 
   async function reconcile(key: string): Promise<void> {
     const ds = sets.indexer.get(key);
-    if (!ds || ds.metadata?.deletionTimestamp) return;
+    if (!ds) return expectations.delete(key);
+    if (ds.metadata?.deletionTimestamp) return;
     const uid = ds.metadata?.uid ?? '';
     const namespace = ds.metadata?.namespace ?? '';
     const parent = { ...ds, apiVersion: 'apps/v1', kind: 'DaemonSet' };
@@ -99,15 +124,36 @@ export function startDaemonSetController(ctx: ControllerContext, opts: DaemonSet
     const children = pods.indexer.byIndex(CONTROLLER_UID_INDEX, uid);
     const nowMs = now();
     const plan = planDaemonSet({ ds, nodes: nodes.indexer.list(), pods: children, hash, nowMs, collisionCount });
+    if (!expectations.satisfied(key)) {
+      plan.createOn = [];
+      plan.deletePods = [];
+    } else if (plan.deletePods.length) {
+      // One kind of expectation at a time (creations follow once the deletions are seen).
+      if (plan.createOn.length) queue.add(key);
+      plan.createOn = [];
+      expectations.expectDeletions(key, plan.deletePods.map(metaNamespaceKey));
+    } else if (plan.createOn.length) {
+      expectations.expectCreations(key, plan.createOn.length);
+    }
 
     const results = await Promise.allSettled([
       ...plan.createOn.map(async (nodeName) => {
-        const pod = await ctx.client.create<Pod>(PODS, newDaemonPod(ds, nodeName, hash), { namespace });
-        recorder.event(parent, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
+        try {
+          const pod = await ctx.client.create<Pod>(PODS, newDaemonPod(ds, nodeName, hash), { namespace });
+          recorder.event(parent, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
+        } catch (err) {
+          expectations.creationObserved(key);
+          throw err;
+        }
       }),
       ...plan.deletePods.map(async (p) => {
-        await ctx.client.delete(PODS, p.metadata!.name!, { namespace }).catch(ignoreNotFound);
-        recorder.event(parent, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name}`);
+        try {
+          await ctx.client.delete(PODS, p.metadata!.name!, { namespace });
+          recorder.event(parent, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name}`);
+        } catch (err) {
+          expectations.deletionObserved(key, metaNamespaceKey(p));
+          ignoreNotFound(err);
+        }
       }),
     ]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

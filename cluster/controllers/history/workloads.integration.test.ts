@@ -52,9 +52,8 @@ async function setPhase(name: string, phase: 'Running' | 'Succeeded' | 'Failed')
     const pod = await getOrUndefined(client.get<Pod>(PODS, name, { namespace: ns }));
     if (!pod) return;
     const ready = phase === 'Running' ? 'True' : 'False';
-    pod.status = { ...pod.status, phase, conditions: [{ type: 'Ready', status: ready, lastTransitionTime: stamp() }] };
     try {
-      await client.updateStatus(PODS, pod);
+      await client.updateStatus<Pod>(PODS, { ...pod, status: { ...pod.status, phase, conditions: [{ type: 'Ready', status: ready, lastTransitionTime: stamp() }] } });
       return;
     } catch {
       // conflict: read again
@@ -194,8 +193,8 @@ test('kubectl create cronjob: a fake clock past the schedule starts `<cronjob>-<
 test('DaemonSet: one pod per eligible node, pinned by node affinity; kubectl rollout status succeeds', async () => {
   const node = (name: string, taints: NonNullable<Node['spec']>['taints'] = []): Node => ({ metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: { taints }, status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: stamp(), lastTransitionTime: stamp(), reason: 'KubeletReady', message: 'ready' }] } });
   for (const n of [node('n1'), node('n2'), node('n3', [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }])]) {
-    const created = await client.create<Node>(NODES, n);
-    await client.updateStatus<Node>(NODES, { ...created, status: n.status });
+    await client.create<Node>(NODES, n);
+    await client.patch<Node>(NODES, n.metadata!.name!, { status: n.status }, { subresource: 'status', type: 'merge' });
   }
   autoReady.add('agent');
   const manifest = {
