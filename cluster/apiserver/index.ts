@@ -18,6 +18,7 @@ import { createAuthenticator } from './auth/authn.js';
 import { createRbacAuthorizer } from './auth/rbac/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { eventLeases } from './caches/event-leases.js';
+import { ObjectCache } from './caches/object-cache.js';
 import { startRbacCache } from './caches/rbac-cache.js';
 import { CRDManager } from './crd/manager.js';
 import type { HandlerContext } from './handlers/context.js';
@@ -63,7 +64,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
   const log = opts.log ?? (() => {});
   const codec = new Codec(prefixTransformer(['/registry/secrets/'], new AesGcmTransformer(opts.pki.encryptionKey)));
   const registry = new ResourceRegistry(opts.store, codec, undefined);
-  const hub = new WatchHub(opts.store, (key, value, rev) => registry.decodeForKey(key, value, rev));
+  const hub = new WatchHub(opts.store, registry.eventDecoder, log);
   registry.setHub(hub);
   await hub.start();
 
@@ -100,15 +101,17 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     getSecret: async (ns, name) => (await secrets.tryGet(ns, name)) as never,
   });
 
+  // Admission reads what it needs from in-memory caches, as upstream's plugins read informers.
+  const cache = (group: string, resource: string) => new ObjectCache(registry.storeFor(group, resource)!).start(hub);
   const admission = new AdmissionChain([
-    namespaceLifecycle(() => registry.storeFor('', 'namespaces')!),
-    serviceAccountAdmission(() => registry.storeFor('', 'serviceaccounts')!),
+    namespaceLifecycle(await cache('', 'namespaces')),
+    serviceAccountAdmission(await cache('', 'serviceaccounts')),
     serviceAllocator.plugin(),
-    priorityAdmission(() => registry.storeFor('scheduling.k8s.io', 'priorityclasses')!),
+    priorityAdmission(await cache('scheduling.k8s.io', 'priorityclasses')),
     defaultTolerationSeconds,
-    defaultStorageClass(() => registry.storeFor('storage.k8s.io', 'storageclasses')!),
-    limitRanger(() => registry.storeFor('', 'limitranges')!),
-    resourceQuota(registry),
+    defaultStorageClass(await cache('storage.k8s.io', 'storageclasses')),
+    limitRanger(await cache('', 'limitranges')),
+    resourceQuota(registry, await cache('', 'resourcequotas')),
   ]);
 
   const context: HandlerContext = {

@@ -23,6 +23,7 @@ Options for up:
   --hollow-nodes N       Simulated nodes without containers (like kwok) to register (default 0, at most ${MAX_HOLLOW_NODES})
   --controllers LIST     Controller loops to run, as kube-controller-manager --controllers:
                          '*' all (default), 'name' one, '-name' all but that one (comma-separated)
+  --no-scheduler         Run no scheduler (pods stay unbound unless spec.nodeName is set, or another scheduler runs)
   --node-monitor-grace-period DURATION
                          How long a node may miss heartbeats before it turns Unknown (default 40s; e.g. 15s, 2m)
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
@@ -52,6 +53,7 @@ async function up(argv: string[]): Promise<void> {
         nodes: { type: 'string' },
         'hollow-nodes': { type: 'string' },
         controllers: { type: 'string' },
+        'no-scheduler': { type: 'boolean' },
         'node-monitor-grace-period': { type: 'string' },
         'etcd-servers': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -95,6 +97,7 @@ async function up(argv: string[]): Promise<void> {
     etcdServers,
     hollowNodes,
     controllers,
+    scheduler: !values['no-scheduler'],
     nodeMonitorGracePeriodMs,
     log,
   }).catch((err: Error) => fail(err.message));

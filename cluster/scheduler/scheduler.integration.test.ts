@@ -55,7 +55,8 @@ const boundNode = (name: string) => eventually(`${name} bound`, async () => (awa
 const eventsFor = async (name: string) => (await client.list<Event>(EVENTS, { namespace: 'default' })).items.filter((e) => e.involvedObject.name === name);
 
 before(async () => {
-  cluster = await launchCluster();
+  // This test runs its own scheduler: the launched control plane must not run one too.
+  cluster = await launchCluster({ args: ['--no-scheduler'] });
   client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'scheduler-integration-test' });
   await createNode('node-1', '2');
   await createNode('node-2', '2');

@@ -10,10 +10,10 @@ import { badRequest, invalid, methodNotAllowed, notFound, StatusError, type Stat
 import type { AdmissionAttributes, Operation } from '../admission/types.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/body.js';
 import { duplicateFields } from '../http/duplicate-fields.js';
-import { addWarning, successStatus, writeJSON } from '../http/respond.js';
+import { addWarning, successStatus, writeJSON, writeText } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
-import { deepClone, isPlainObject, meta, type KubeObject } from '../storage/object.js';
+import { deepClone, isPlainObject, meta, sharedJSON, type KubeObject } from '../storage/object.js';
 import { fillSystemFields, parseRV, randomSuffix, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { defaultFieldManager, intParam, type ApiRequest } from './request.js';
@@ -112,7 +112,13 @@ export async function handleList(ctx: HandlerContext, r: ApiRequest): Promise<vo
     writeJSON(r.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: items.map(partialMetadata) }, r.negotiated.yaml);
     return;
   }
-  writeJSON(r.res, 200, { kind: r.served.info.listKind, apiVersion: apiVersionOf(r.served.info), metadata: listMeta, items }, r.negotiated.yaml);
+  if (r.negotiated.yaml) {
+    writeJSON(r.res, 200, { kind: r.served.info.listKind, apiVersion: apiVersionOf(r.served.info), metadata: listMeta, items }, true);
+    return;
+  }
+  // Items are shared objects: their JSON is made once and reused across lists and watchers.
+  const head = `{"kind":${JSON.stringify(r.served.info.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(r.served.info))},"metadata":${JSON.stringify(listMeta)},"items":[`;
+  writeText(r.res, 200, head + items.map(sharedJSON).join(',') + ']}');
 }
 
 /** Decodes a body and checks its apiVersion/kind against the endpoint; absent ones default to it, as upstream's decoder. */

@@ -8,7 +8,7 @@
 import { badRequest, type StatusError } from '../../api/status.js';
 import { toStatusError } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
-import type { KubeObject } from '../storage/object.js';
+import { sharedJSON, type KubeObject } from '../storage/object.js';
 import type { WatchEventOut } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { includeObject, listOptions, partialMetadata, scopeNamespace, storeOf, toServed } from './rest.js';
@@ -45,6 +45,8 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
 
   const encode = (type: string, obj: KubeObject): string => {
     let object = obj;
+    // The common case: the object as stored, its JSON shared by every watcher of this event.
+    if (!table && !partial && !r.served.conversion) return `{"type":"${type}","object":${sharedJSON(obj)}}\n`;
     if (type !== 'BOOKMARK' && type !== 'ERROR') {
       object = toServed(r.served, obj);
       if (table) {

@@ -39,8 +39,13 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
 
 export function writeJSON(res: ServerResponse, code: number, body: unknown, yaml = false, headers: Record<string, string> = {}): void {
   const text = yaml ? toYAML(body) : JSON.stringify(body);
+  writeText(res, code, text, yaml ? 'application/yaml' : 'application/json', headers);
+}
+
+/** A JSON (or YAML) body that is already text. */
+export function writeText(res: ServerResponse, code: number, text: string, contentType = 'application/json', headers: Record<string, string> = {}): void {
   res.writeHead(code, {
-    'Content-Type': yaml ? 'application/yaml' : 'application/json',
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
     ...headers,

@@ -34,7 +34,6 @@ function gvrKey(group: string, version: string, resource: string): string {
 export class ResourceRegistry {
   private readonly served = new Map<string, ServedResource>();
   private readonly storesByPrefix = new Map<string, ResourceStore>();
-  private readonly readHooksByPrefix = new Map<string, ReadHook>();
   private changeListeners: (() => void)[] = [];
   /** Bumped on every change of the served set: discovery ETags and kubectl's cache follow it. */
   generation = 1;
@@ -61,7 +60,6 @@ export class ResourceRegistry {
         if (!this.hub) throw new Error('watch hub not set');
         rs = new ResourceStore(info, this.store, this.codec, this.hub, opts.readHook, opts.leaseFor);
         this.storesByPrefix.set(info.storagePrefix, rs);
-        if (opts.readHook) this.readHooksByPrefix.set(info.storagePrefix + '/', opts.readHook);
       }
     }
     const sr: ServedResource = { info, store: rs, conversion: opts.conversion, custom: opts.custom };
@@ -77,7 +75,6 @@ export class ResourceRegistry {
     const stillUsed = [...this.served.values()].some((s) => s.info.storagePrefix === sr.info.storagePrefix);
     if (!stillUsed) {
       this.storesByPrefix.delete(sr.info.storagePrefix);
-      this.readHooksByPrefix.delete(sr.info.storagePrefix + '/');
     }
     this.changed();
   }
@@ -106,19 +103,25 @@ export class ResourceRegistry {
     return undefined;
   }
 
-  /** Decodes a store value with the read-path hook of the resource its key belongs to (used by the watch hub). */
-  decodeForKey(key: string, value: Uint8Array, modRevision: number): KubeObject {
-    const obj = this.codec.decode(key, value, modRevision);
-    // Longest matching prefix: /registry/services/specs/ before /registry/services/.
-    let best: ReadHook | undefined;
+  /** The storage a store key belongs to: the longest matching prefix (/registry/services/specs/ before /registry/services/). */
+  private storeForKey(key: string): ResourceStore | undefined {
+    let best: ResourceStore | undefined;
     let bestLen = 0;
-    for (const [prefix, hook] of this.readHooksByPrefix) {
-      if (prefix.length > bestLen && key.startsWith(prefix)) {
-        best = hook;
+    for (const [prefix, rs] of this.storesByPrefix) {
+      if (prefix.length > bestLen && key.startsWith(prefix + '/')) {
+        best = rs;
         bestLen = prefix.length;
       }
     }
-    best?.(obj);
-    return obj;
+    return best;
   }
+
+  /** The watch hub's decoder: read-path defaults of the key's resource; current states are kept for lists. */
+  readonly eventDecoder = {
+    decode: (key: string, value: Uint8Array, modRevision: number, current: boolean): KubeObject => {
+      const rs = this.storeForKey(key);
+      return rs ? rs.decodeShared(key, value, modRevision, current) : this.codec.decode(key, value, modRevision);
+    },
+    forget: (key: string): void => this.storeForKey(key)?.forget(key),
+  };
 }

@@ -50,3 +50,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (ak.length !== bk.length) return false;
   return ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+const serialized = new WeakMap<object, string>();
+
+/**
+ * JSON text of a shared (never mutated) object, computed once: a list or every watcher of
+ * an event reuses it instead of stringifying the same object again.
+ */
+export function sharedJSON(obj: KubeObject): string {
+  let s = serialized.get(obj);
+  if (s === undefined) {
+    s = JSON.stringify(obj);
+    serialized.set(obj, s);
+  }
+  return s;
+}

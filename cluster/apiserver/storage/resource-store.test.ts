@@ -26,7 +26,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kubarium-rs-'));
   store = await openSqliteStore({ path: join(dir, 'db') });
   const codec = new Codec(prefixTransformer(['/registry/secrets/'], new AesGcmTransformer(randomBytes(32))));
-  hub = new WatchHub(store, (k, v, r) => codec.decode(k, v, r));
+  hub = new WatchHub(store, { decode: (k, v, r) => codec.decode(k, v, r), forget: () => {} });
   await hub.start();
   cms = new ResourceStore(info('configmaps'), store, codec, hub);
   secrets = new ResourceStore(info('secrets'), store, codec, hub);

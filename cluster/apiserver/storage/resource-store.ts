@@ -92,10 +92,31 @@ export class ResourceStore {
     return this.info.namespaced ? `${this.info.storagePrefix}/${namespace}/${name}` : `${this.info.storagePrefix}/${name}`;
   }
 
+  /** A private, mutable object. */
   private decode(key: string, value: Uint8Array, rev: number): KubeObject {
     const obj = this.codec.decode(key, value, rev);
     this.onRead(obj);
     return obj;
+  }
+
+  /**
+   * The newest decoded state of each key, as the watch hub and lists saw it — so a list
+   * decodes only what changed since (upstream serves lists from its watch cache).
+   * Objects here are shared: never mutated.
+   */
+  private readonly current = new Map<string, KubeObject>();
+
+  /** A shared, read-only object; `remember` keeps it as its key's current state. */
+  decodeShared(key: string, value: Uint8Array, rev: number, remember: boolean): KubeObject {
+    const kept = this.current.get(key);
+    if (kept && kept.metadata!.resourceVersion === String(rev)) return kept;
+    const obj = this.decode(key, value, rev);
+    if (remember && (!kept || Number(kept.metadata!.resourceVersion) < rev)) this.current.set(key, obj);
+    return obj;
+  }
+
+  forget(key: string): void {
+    this.current.delete(key);
   }
 
   private notFound(name: string): StatusError {
@@ -115,6 +136,7 @@ export class ResourceStore {
     return res.kv ? this.decode(res.kv.key, res.kv.value, res.kv.modRevision) : undefined;
   }
 
+  /** Objects in the result are shared (see decodeShared): copy before changing them. */
   async list(namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
     const prefix = this.prefix(namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
@@ -145,7 +167,7 @@ export class ResourceStore {
       let i = 0;
       for (; i < res.kvs.length; i++) {
         const kv = res.kvs[i];
-        const obj = this.decode(kv.key, kv.value, kv.modRevision);
+        const obj = this.decodeShared(kv.key, kv.value, kv.modRevision, true);
         if (filtering && !this.matches(obj, opts.labelSelector, opts.fieldSelector)) continue;
         items.push(obj);
         if (limit && items.length >= limit) {

@@ -5,7 +5,7 @@
  * resourceVersion without touching the store; older resourceVersions fall back to a
  * direct store watch, which answers CompactedError (→ 410 Gone) once history is gone.
  */
-import type { Store, Watch, WatchEvent } from '../../store/types.js';
+import { CompactedError, type Store, type Watch, type WatchEvent } from '../../store/types.js';
 import type { KubeObject } from './object.js';
 
 export interface ObjectEvent {
@@ -20,11 +20,22 @@ export interface ObjectEvent {
 
 export type EventSink = (events: ObjectEvent[]) => void;
 
+/** Turns store values into objects (read-path defaults applied); `current` ones may be kept as the newest state of their key. */
+export interface EventDecoder {
+  decode(key: string, value: Uint8Array, modRevision: number, current: boolean): KubeObject;
+  /** The key was deleted: forget any kept state. */
+  forget(key: string): void;
+}
+
 export interface Subscription {
   cancel(): void;
 }
 
-const RING_SIZE = 20_000;
+/**
+ * Recent events kept for resuming watches. Each holds decoded objects, so this bounds
+ * memory (upstream's watch cache is also a bounded window); older resumes go to the store.
+ */
+const RING_SIZE = 2_000;
 
 interface Subscriber {
   prefix: string;
@@ -40,29 +51,64 @@ export class WatchHub {
   private lastRevision = 0;
   private readonly subscribers = new Set<Subscriber>();
   private storeWatch: Watch | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
-    private readonly decode: (key: string, value: Uint8Array, modRevision: number) => KubeObject,
+    private readonly decoder: EventDecoder,
+    private readonly log: (line: string) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
     const rev = await this.store.currentRevision();
     this.ringFloor = rev;
     this.lastRevision = rev;
+    await this.openStoreWatch();
+  }
+
+  /**
+   * One store watch from the last revision seen. If it fails, it is reopened from there
+   * (subscribers notice nothing); only when that history is gone (compacted) do the
+   * subscribers get the error — they answer 410 and their clients relist.
+   */
+  private async openStoreWatch(): Promise<void> {
+    if (this.stopped) return;
     this.storeWatch = await this.store.watch(
-      { prefix: '/registry/', startRevision: rev + 1 },
+      { prefix: '/registry/', startRevision: this.lastRevision + 1 },
       {
         onEvents: (events) => this.dispatch(events.map((e) => this.decodeEvent(e))),
         onError: (err) => {
-          for (const s of this.subscribers) s.onError(err);
-          this.subscribers.clear();
+          if (this.stopped) return;
+          this.log(`watch hub: store watch ended (${err.message}); reopening from revision ${this.lastRevision + 1}`);
+          if (err instanceof CompactedError) {
+            for (const s of this.subscribers) s.onError(err);
+            this.subscribers.clear();
+            this.ring.length = 0;
+            void this.store.currentRevision().then((rev) => {
+              this.ringFloor = rev;
+              this.lastRevision = rev;
+              return this.reopen();
+            });
+            return;
+          }
+          void this.reopen();
         },
       },
     );
   }
 
+  private async reopen(attempt = 0): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));
+    try {
+      await this.openStoreWatch();
+    } catch (err) {
+      this.log(`watch hub: reopening the store watch failed: ${(err as Error).message}`);
+      if (!this.stopped) void this.reopen(attempt + 1);
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.storeWatch?.cancel();
     this.subscribers.clear();
   }
@@ -116,12 +162,14 @@ export class WatchHub {
 
   private decodeEvent(e: WatchEvent): ObjectEvent {
     const key = e.kv.key;
-    const prevObject = e.prevKv ? this.decode(key, e.prevKv.value, e.prevKv.modRevision) : undefined;
+    const d = this.decoder;
+    const prevObject = e.prevKv ? d.decode(key, e.prevKv.value, e.prevKv.modRevision, false) : undefined;
     if (e.type === 'DELETE') {
-      const last = e.prevKv ? this.decode(key, e.prevKv.value, e.kv.modRevision) : ({ metadata: { resourceVersion: String(e.kv.modRevision) } } as KubeObject);
+      d.forget(key);
+      const last = e.prevKv ? d.decode(key, e.prevKv.value, e.kv.modRevision, false) : ({ metadata: { resourceVersion: String(e.kv.modRevision) } } as KubeObject);
       return { type: 'DELETE', key, revision: e.kv.modRevision, object: last, prevObject };
     }
-    return { type: 'PUT', key, revision: e.kv.modRevision, object: this.decode(key, e.kv.value, e.kv.modRevision), prevObject };
+    return { type: 'PUT', key, revision: e.kv.modRevision, object: d.decode(key, e.kv.value, e.kv.modRevision, true), prevObject };
   }
 
   private dispatch(events: ObjectEvent[]): void {

@@ -71,7 +71,7 @@ const rolloutStatus = (name: string) => kubectl('rollout', 'status', `deployment
 async function startHarness(): Promise<Harness> {
   const mine = /^(deployment|replicaset|replicationcontroller)-controller$/;
   const off = CONTROLLERS.map((c) => c.name).filter((n) => mine.test(n)).map((n) => `-${n}`);
-  const cluster = await launchCluster({ args: ['--controllers', ['*', ...off].join(',')] });
+  const cluster = await launchCluster({ args: ['--no-scheduler', '--controllers', ['*', ...off].join(',')] });
   const client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'deployment-controller-test' });
   const informers = new SharedInformerFactory(client, { log: () => {} });
   const abort = new AbortController();

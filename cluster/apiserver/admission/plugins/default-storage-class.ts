@@ -3,12 +3,12 @@
  * names no storage class gets the cluster's default one (the StorageClass annotated
  * `storageclass.kubernetes.io/is-default-class: "true"`; the newest if several).
  */
-import type { ResourceStore } from '../../storage/resource-store.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
 import type { AdmissionPlugin } from '../types.js';
 
 export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
-export function defaultStorageClass(storageClasses: () => ResourceStore): AdmissionPlugin {
+export function defaultStorageClass(storageClasses: ObjectLister): AdmissionPlugin {
   return {
     name: 'DefaultStorageClass',
     async admit(a) {
@@ -17,8 +17,7 @@ export function defaultStorageClass(storageClasses: () => ResourceStore): Admiss
       const spec = (a.object.spec ??= {}) as { storageClassName?: string | null };
       // An explicit "" means "no class" and stays as it is.
       if (spec.storageClassName !== undefined && spec.storageClassName !== null) return;
-      const { items } = await storageClasses().list(undefined);
-      const defaults = items
+      const defaults = (await storageClasses.list(undefined))
         .filter((sc) => sc.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
         .sort((x, y) => String(y.metadata?.creationTimestamp).localeCompare(String(x.metadata?.creationTimestamp)));
       if (defaults[0]) spec.storageClassName = defaults[0].metadata!.name;

@@ -6,7 +6,7 @@
 import { forbiddenMessage } from '../../../api/status.js';
 import { parseQuantity } from '../../../api/quantity.js';
 import type { KubeObject } from '../../storage/object.js';
-import type { ResourceStore } from '../../storage/resource-store.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 type ResourceList = Record<string, string | number>;
@@ -30,9 +30,9 @@ function containersOf(pod: KubeObject): Container[] {
   return [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
 }
 
-export function limitRanger(limitRanges: () => ResourceStore): AdmissionPlugin {
+export function limitRanger(limitRanges: ObjectLister): AdmissionPlugin {
   const itemsFor = async (ns: string): Promise<{ name: string; item: LimitRangeItem }[]> => {
-    const { items } = await limitRanges().list(ns);
+    const items = await limitRanges.list(ns);
     return items.flatMap((lr) => (((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).map((item) => ({ name: lr.metadata!.name!, item }))));
   };
   return {

@@ -4,12 +4,12 @@
  * (default, kube-system, kube-public) cannot be deleted.
  */
 import { forbiddenMessage, notFound, StatusError } from '../../../api/status.js';
-import type { ResourceStore } from '../../storage/resource-store.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
 
-export function namespaceLifecycle(namespaces: () => ResourceStore): AdmissionPlugin {
+export function namespaceLifecycle(namespaces: ObjectLister): AdmissionPlugin {
   return {
     name: 'NamespaceLifecycle',
     async validate(a: AdmissionAttributes): Promise<void> {
@@ -22,7 +22,7 @@ export function namespaceLifecycle(namespaces: () => ResourceStore): AdmissionPl
       }
       if (!info.namespaced || a.operation !== 'CREATE' || !a.namespace) return;
       // Events may be written into a terminating namespace (they describe its teardown).
-      const ns = await namespaces().tryGet(undefined, a.namespace);
+      const ns = await namespaces.get(undefined, a.namespace);
       if (!ns) throw notFound('', 'namespaces', a.namespace);
       if (ns.metadata?.deletionTimestamp && !(info.group === '' && info.resource === 'events')) {
         throw new StatusError(403, 'Forbidden', `${info.resource}${info.group ? '.' + info.group : ''} "${a.name ?? ''}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`, {

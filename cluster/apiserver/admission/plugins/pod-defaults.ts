@@ -6,7 +6,7 @@
  *   `node.kubernetes.io/unreachable` (NoExecute) for 300 s unless it says otherwise.
  */
 import { forbiddenMessage } from '../../../api/status.js';
-import type { ResourceStore } from '../../storage/resource-store.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 interface Toleration {
@@ -25,7 +25,7 @@ interface PodSpecView {
 
 const isPodCreate = (a: AdmissionAttributes) => a.resource.info.group === '' && a.resource.info.resource === 'pods' && a.operation === 'CREATE' && !a.subresource && !!a.object;
 
-export function priorityAdmission(priorityClasses: () => ResourceStore): AdmissionPlugin {
+export function priorityAdmission(priorityClasses: ObjectLister): AdmissionPlugin {
   return {
     name: 'Priority',
     async admit(a) {
@@ -34,13 +34,12 @@ export function priorityAdmission(priorityClasses: () => ResourceStore): Admissi
       let value = 0;
       let policy = 'PreemptLowerPriority';
       if (spec.priorityClassName) {
-        const pc = await priorityClasses().tryGet(undefined, spec.priorityClassName);
+        const pc = await priorityClasses.get(undefined, spec.priorityClassName);
         if (!pc) throw forbiddenMessage('', 'pods', a.object!.metadata?.name ?? '', `no PriorityClass with name ${spec.priorityClassName} was found`);
         value = (pc as { value?: number }).value ?? 0;
         policy = (pc as { preemptionPolicy?: string }).preemptionPolicy ?? policy;
       } else {
-        const { items } = await priorityClasses().list(undefined);
-        const def = items.find((pc) => (pc as { globalDefault?: boolean }).globalDefault);
+        const def = (await priorityClasses.list(undefined)).find((pc) => (pc as { globalDefault?: boolean }).globalDefault);
         if (def) {
           spec.priorityClassName = def.metadata!.name;
           value = (def as { value?: number }).value ?? 0;

@@ -7,6 +7,7 @@
  */
 import { StatusError } from '../../../api/status.js';
 import { formatQuantity, parseQuantity } from '../../../api/quantity.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
 import type { ResourceRegistry } from '../../resources/registry.js';
 import type { KubeObject } from '../../storage/object.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
@@ -74,14 +75,14 @@ function contribution(group: string, resource: string, obj: KubeObject): Usage {
   return u;
 }
 
-export function resourceQuota(registry: ResourceRegistry): AdmissionPlugin {
+export function resourceQuota(registry: ResourceRegistry, quotaLister: ObjectLister): AdmissionPlugin {
   return {
     name: 'ResourceQuota',
     async validate(a: AdmissionAttributes): Promise<void> {
       if (a.operation !== 'CREATE' || a.subresource || !a.object || !a.namespace || a.dryRun) return;
       const quotas = registry.storeFor('', 'resourcequotas');
       if (!quotas) return;
-      const { items } = await quotas.list(a.namespace);
+      const items = await quotaLister.list(a.namespace);
       if (!items.length) return;
       const { group, resource } = a.resource.info;
       const delta = contribution(group, resource, a.object);

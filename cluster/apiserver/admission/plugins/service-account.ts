@@ -5,7 +5,8 @@
  * /var/run/secrets/kubernetes.io/serviceaccount in every container.
  */
 import { forbiddenMessage } from '../../../api/status.js';
-import { randomSuffix, type ResourceStore } from '../../storage/resource-store.js';
+import type { ObjectLister } from '../../caches/object-cache.js';
+import { randomSuffix } from '../../storage/resource-store.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 const MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -24,7 +25,7 @@ interface PodSpecView {
   ephemeralContainers?: Container[];
 }
 
-export function serviceAccountAdmission(serviceAccounts: () => ResourceStore): AdmissionPlugin {
+export function serviceAccountAdmission(serviceAccounts: ObjectLister): AdmissionPlugin {
   return {
     name: 'ServiceAccount',
     async admit(a: AdmissionAttributes): Promise<void> {
@@ -34,7 +35,7 @@ export function serviceAccountAdmission(serviceAccounts: () => ResourceStore): A
       const name = spec.serviceAccountName || spec.serviceAccount || 'default';
       spec.serviceAccountName = name;
       spec.serviceAccount = name;
-      const sa = await serviceAccounts().tryGet(a.namespace, name);
+      const sa = await serviceAccounts.get(a.namespace, name);
       // The `default` account is created by the ServiceAccount controller; a pod may race it, as upstream tolerates
       // only for mirror pods. We reject a missing named account, and accept a missing default one.
       if (!sa && name !== 'default') {
