@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchApiServer } from './apiserver.js';
+import { benchHollow } from './hollow.js';
+import { benchScheduler } from './scheduler.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 import { benchStore } from './store.js';
 
@@ -21,6 +23,8 @@ interface RunOptions {
 const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise<object> }> = {
   store: { what: 'the storage layer alone: SQLite vs etcd puts, ranges, watch', run: () => benchStore() },
   apiserver: { what: 'the API server over HTTPS: verb latency, 5,000-pod list, watch fan-out, RSS', run: (o) => benchApiServer(o) },
+  scheduler: { what: 'the scheduling framework in-process: 10,000 pods on 1,000 nodes', run: (o) => benchScheduler(o) },
+  hollow: { what: '1,000 hollow nodes Ready and 10,000 pods Running through the control plane', run: (o) => benchHollow(o) },
 };
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

@@ -16,6 +16,9 @@ import { pathToFileURL } from 'node:url';
 export const debianPackages = [
   { name: 'etcd-server', command: 'etcd', why: 'real etcd v3 behind the API server (store tests)' },
   { name: 'etcd-client', command: 'etcdctl', why: 'etcdctl, to inspect what the API server wrote' },
+  { name: 'docker.io', command: 'dockerd', why: 'the Docker engine that runs node containers (scripts/docker.mjs starts it)' },
+  { name: 'debootstrap', command: 'debootstrap', why: 'builds the node image offline from Debian packages (no registry)' },
+  { name: 'busybox-static', command: 'busybox', why: 'the pause, busybox and http-echo images, built offline' },
 ];
 
 /**
