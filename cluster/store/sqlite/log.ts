@@ -49,6 +49,14 @@ export const LATEST_SQL = `SELECT ${ROW} FROM kine WHERE name = ? ORDER BY id DE
 export const AT_SQL = `SELECT ${ROW} FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`;
 export const listSql = (bounded: boolean): string =>
   `SELECT kv.id, kv.name, kv.create_revision, kv.lease, kv.value, kv.version ${LIVE_AT(bounded)} ORDER BY kv.name LIMIT @limit`;
+/** A range at the current revision: kine_current in key order, one primary key probe per key. */
+export const listCurrentSql = (bounded: boolean): string =>
+  `SELECT kv.id, kv.name, kv.create_revision, kv.lease, kv.value, kv.version
+   FROM kine_current AS c JOIN kine AS kv ON kv.id = c.id
+   WHERE c.name >= @start ${bounded ? 'AND c.name < @end' : ''}
+   ORDER BY c.name LIMIT @limit`;
+export const countCurrentSql = (bounded: boolean): string =>
+  `SELECT COUNT(*) FROM kine_current WHERE name >= @start ${bounded ? 'AND name < @end' : ''}`;
 export const historySql = (bounded: boolean): string =>
   `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.lease,
           kv.value, kv.old_value, kv.version, p.lease AS prev_lease
@@ -101,6 +109,8 @@ export class KineLog {
   private readonly insertStmt: Database.Statement<unknown[]>;
   private readonly listStmts: Database.Statement[];
   private readonly countStmts: Database.Statement[];
+  private readonly listCurrentStmts: Database.Statement[];
+  private readonly countCurrentStmts: Database.Statement[];
   private readonly historyStmts: Database.Statement[];
   private readonly leaseKeysStmt: Database.Statement<[number], { name: string }>;
   private readonly leaseGetStmt: Database.Statement<[number], LeaseRow>;
@@ -121,6 +131,8 @@ export class KineLog {
     );
     this.listStmts = [false, true].map((b) => db.prepare(listSql(b)).raw(true));
     this.countStmts = [false, true].map((b) => db.prepare(`SELECT COUNT(*) AS n ${LIVE_AT(b)}`).pluck());
+    this.listCurrentStmts = [false, true].map((b) => db.prepare(listCurrentSql(b)).raw(true));
+    this.countCurrentStmts = [false, true].map((b) => db.prepare(countCurrentSql(b)).pluck());
     this.historyStmts = [false, true].map((b) => db.prepare(historySql(b)));
     this.leaseKeysStmt = db.prepare(LEASE_KEYS_SQL);
     this.leaseGetStmt = db.prepare(`SELECT id, ttl, expires_at FROM kine_lease WHERE id = ?`);
@@ -159,25 +171,29 @@ export class KineLog {
     this.insertStmt.run(id, key, flags.created ? 1 : 0, flags.deleted ? 1 : 0, createRevision, prevRevision, lease, value, oldValue, version);
   }
 
-  /** Live keys in [start, end-of-prefix) as of `revision`, in key order. */
-  list(prefix: string, start: string, revision: number, limit: number): KeyValue[] {
+  /**
+   * Live keys in [start, end-of-prefix) as of `revision`, in key order. `current` (the
+   * caller knows `revision` is the newest) reads kine_current instead of the history.
+   */
+  list(prefix: string, start: string, revision: number, limit: number, current: boolean): KeyValue[] {
     const end = prefixUpperBound(prefix);
-    const stmt = this.listStmts[end === undefined ? 0 : 1];
-    // Raw rows (arrays) skip one object per row on the largest reads; column order as in listSql.
-    const rows = stmt.all({ start, end, rev: revision, limit: limit > 0 ? limit : -1 }) as ListRow[];
-    return rows.map(([id, name, createRevision, lease, value, version]) => ({
-      key: name,
-      value: value ?? EMPTY,
-      createRevision,
-      modRevision: id,
-      version,
-      lease,
-    }));
+    const b = end === undefined ? 0 : 1;
+    const params = { start, end, limit: limit > 0 ? limit : -1 };
+    // Raw rows (arrays) skip one object per row on the largest reads; column order as in
+    // listSql. The value is the Buffer better-sqlite3 made for the row, used as it is.
+    const rows = (current ? this.listCurrentStmts[b].all(params) : this.listStmts[b].all({ ...params, rev: revision })) as ListRow[];
+    const kvs: KeyValue[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [id, name, createRevision, lease, value, version] = rows[i];
+      kvs[i] = { key: name, value: value ?? EMPTY, createRevision, modRevision: id, version, lease };
+    }
+    return kvs;
   }
 
-  count(prefix: string, start: string, revision: number): number {
+  count(prefix: string, start: string, revision: number, current: boolean): number {
     const end = prefixUpperBound(prefix);
-    return this.countStmts[end === undefined ? 0 : 1].get({ start, end, rev: revision }) as number;
+    const b = end === undefined ? 0 : 1;
+    return (current ? this.countCurrentStmts[b].get({ start, end }) : this.countStmts[b].get({ start, end, rev: revision })) as number;
   }
 
   /** Every row of the prefix with from <= id <= to, in revision order. */

@@ -34,6 +34,30 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS kine_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS kine_lease (id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
 ];
+
+/**
+ * Not in kine: the newest row of every live key, so a range at the current revision (every
+ * full list the API server serves) is one walk of this table's key order plus one primary
+ * key probe per key, with no GROUP BY and no per-row MAX subquery over the history.
+ * Triggers keep it in the same transaction as each write: created when the table is, so
+ * a database opened later by the previous code (which knows nothing of the table) still
+ * keeps it right. Compaction never removes a key's newest row (it sweeps superseded rows
+ * and tombstones), so it needs no trigger.
+ */
+const CURRENT = [
+  `CREATE TABLE IF NOT EXISTS kine_current (name TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID`,
+  `CREATE TRIGGER IF NOT EXISTS kine_current_put AFTER INSERT ON kine WHEN NEW.deleted = 0 BEGIN
+     INSERT INTO kine_current (name, id) VALUES (NEW.name, NEW.id) ON CONFLICT (name) DO UPDATE SET id = excluded.id;
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS kine_current_delete AFTER INSERT ON kine WHEN NEW.deleted = 1 BEGIN
+     DELETE FROM kine_current WHERE name = NEW.name;
+   END`,
+];
+/** Fills kine_current from the log of a database written before it existed. */
+const BACKFILL_CURRENT = `INSERT INTO kine_current (name, id)
+  SELECT kv.name, kv.id FROM kine AS kv
+  WHERE kv.id = (SELECT MAX(m.id) FROM kine AS m WHERE m.name = kv.name) AND kv.deleted = 0`;
+
 // Not copied from kine: (name) alone is a prefix of (name, id); (id, deleted) and
 // (prev_revision) serve kine's compaction query, while ours walks the primary key by
 // revision window (see compaction.ts), so they would only slow every write.
@@ -57,9 +81,23 @@ export function configure(db: Database.Database, synchronous: Synchronous): void
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
+  // Read the file through a memory map: a full list reads every value (a pod is ~8 KB, so
+  // three pages a row), which would otherwise cycle the whole page cache through pread
+  // copies once the database outgrows cache_size. Beyond 1 GiB SQLite falls back to pread.
+  db.pragma('mmap_size = 1073741824');
   for (const sql of TABLES) db.exec(sql);
+  migrateCurrent(db);
   // etcd starts at revision 1 with an empty keyspace; the first change is revision 2.
   db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'kine', 1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'kine')`).run();
+}
+
+/** Adds kine_current and its triggers when missing, backfilled in the same transaction. */
+function migrateCurrent(db: Database.Database): void {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kine_current'`).get() !== undefined;
+  db.transaction(() => {
+    for (const sql of CURRENT) db.exec(sql);
+    if (!exists) db.exec(BACKFILL_CURRENT);
+  }).immediate();
 }
 
 export function readRevision(db: Database.Database): number {

@@ -124,14 +124,17 @@ export class SqliteStore implements Store {
 
   async range(prefix: string, opts: RangeOptions = {}): Promise<RangeResult> {
     const rev = this.readRevision(opts.revision);
+    // At the newest revision (asked for, or pinned by a continuation while nothing was
+    // written since) the kine_current table answers; older revisions read the history.
+    const current = rev === this.revision;
     const start = opts.startKey !== undefined && opts.startKey > prefix ? opts.startKey : prefix;
-    if (opts.countOnly) return { kvs: [], revision: rev, more: false, count: this.log.count(prefix, start, rev) };
+    if (opts.countOnly) return { kvs: [], revision: rev, more: false, count: this.log.count(prefix, start, rev, current) };
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     // One row past the limit tells whether there is more; count only then needs a second query.
-    const kvs = this.log.list(prefix, start, rev, limit ? limit + 1 : 0);
+    const kvs = this.log.list(prefix, start, rev, limit ? limit + 1 : 0, current);
     const more = limit > 0 && kvs.length > limit;
     if (more) kvs.length = limit;
-    const count = more ? this.log.count(prefix, start, rev) : kvs.length;
+    const count = more ? this.log.count(prefix, start, rev, current) : kvs.length;
     return { kvs, revision: rev, more, count };
   }
 

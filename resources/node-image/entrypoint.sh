@@ -1,0 +1,61 @@
+#!/bin/sh
+# Node container entrypoint (run by tini -g, which forwards signals to this whole group):
+# the node's container runtime (a Docker engine) first, then the node agent, restarted
+# when it exits as systemd restarts a kubelet. Environment (set by cluster/nodes):
+#   KUBARIUM_NODE_NAME, KUBARIUM_CLUSTER, KUBARIUM_API_SERVER, KUBARIUM_BOOTSTRAP_TOKEN,
+#   KUBARIUM_CA_DATA (base64 PEM), KUBARIUM_POD_CIDR, KUBARIUM_DOCKERD_ARGS (extra flags).
+set -u
+log() { echo "kubarium-node: $*"; }
+
+args="--host=unix:///var/run/docker.sock --exec-opt native.cgroupdriver=cgroupfs --shutdown-timeout=5"
+# Pods' cgroups under /kubarium/<node> (the host's cgroup namespace is shared).
+args="$args --cgroup-parent=/kubarium/${KUBARIUM_NODE_NAME:-node}"
+if [ -n "${KUBARIUM_POD_CIDR:-}" ]; then
+  # The engine's bridge takes the first address of the node's pod range, as kubenet's cbr0 does.
+  net=${KUBARIUM_POD_CIDR%/*}
+  args="$args --bip=${net%.*}.$((${net##*.} + 1))/${KUBARIUM_POD_CIDR#*/}"
+fi
+mkdir -p /var/log/kubarium
+# shellcheck disable=SC2086
+dockerd $args ${KUBARIUM_DOCKERD_ARGS:-} >/var/log/kubarium/dockerd.log 2>&1 &
+dockerd_pid=$!
+
+stopping=0
+agent_pid=""
+shutdown() {
+  stopping=1
+  [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null
+  kill -TERM "$dockerd_pid" 2>/dev/null
+  wait
+  exit 0
+}
+trap shutdown TERM INT
+
+i=0
+until docker version >/dev/null 2>&1; do
+  if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+    log "dockerd exited during start-up:"
+    tail -n 20 /var/log/kubarium/dockerd.log
+    exit 1
+  fi
+  i=$((i + 1))
+  [ "$i" -gt 600 ] && { log "dockerd did not answer within 60 s"; exit 1; }
+  sleep 0.1
+done
+log "container engine ready"
+
+while [ "$stopping" = 0 ]; do
+  if ! kill -0 "$dockerd_pid" 2>/dev/null; then
+    log "dockerd exited:"
+    tail -n 20 /var/log/kubarium/dockerd.log
+    [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null
+    exit 1
+  fi
+  if [ -z "$agent_pid" ] || ! kill -0 "$agent_pid" 2>/dev/null; then
+    [ -n "$agent_pid" ] && { wait "$agent_pid"; log "agent exited ($?), restarting"; }
+    node /kubarium/agent/index.mjs &
+    agent_pid=$!
+  fi
+  sleep 1 &
+  wait $!
+done
