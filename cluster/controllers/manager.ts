@@ -18,6 +18,7 @@ import type { ControllerContext, ControllerStarter, RunningController } from './
 import { startCronJobController } from './cronjob/index.js';
 import { startDaemonSetController } from './daemonset/index.js';
 import { startDeploymentController } from './deployment/index.js';
+import { startDisruptionController } from './disruption/index.js';
 import { startEndpointsController } from './endpoints/index.js';
 import { startEndpointSliceController } from './endpointslice/index.js';
 import { startGarbageCollector } from './garbagecollector/index.js';
@@ -25,7 +26,9 @@ import { startJobController, startTTLAfterFinishedController } from './job/index
 import { startNamespaceController } from './namespace/index.js';
 import { startNodeIpamController } from './nodeipam/index.js';
 import { startNodeLifecycleController } from './nodelifecycle/index.js';
+import { startHorizontalPodAutoscalerController } from './podautoscaler/index.js';
 import { startReplicaSetController, startReplicationControllerController } from './replicaset/index.js';
+import { startResourceQuotaController } from './resourcequota/index.js';
 import { startRootCACertController } from './rootcacert/index.js';
 import { startServiceAccountController } from './serviceaccount/index.js';
 import { startStatefulSetController } from './statefulset/index.js';
@@ -49,9 +52,11 @@ export const CONTROLLERS: readonly ControllerRegistration[] = [
   { name: 'cronjob-controller', start: (ctx) => startCronJobController(ctx) },
   { name: 'daemonset-controller', start: (ctx) => startDaemonSetController(ctx) },
   { name: 'deployment-controller', start: (ctx) => startDeploymentController(ctx) },
+  { name: 'disruption-controller', start: (ctx) => startDisruptionController(ctx) },
   { name: 'endpoints-controller', start: (ctx) => startEndpointsController(ctx) },
   { name: 'endpointslice-controller', start: (ctx) => startEndpointSliceController(ctx) },
   { name: 'garbage-collector-controller', start: (ctx) => startGarbageCollector(ctx) },
+  { name: 'horizontal-pod-autoscaler-controller', start: (ctx) => startHorizontalPodAutoscalerController(ctx) },
   { name: 'job-controller', start: (ctx) => startJobController(ctx) },
   { name: 'ttl-after-finished-controller', start: (ctx) => startTTLAfterFinishedController(ctx) },
   { name: 'namespace-controller', start: (ctx) => startNamespaceController(ctx) },
@@ -59,6 +64,7 @@ export const CONTROLLERS: readonly ControllerRegistration[] = [
   { name: 'node-lifecycle-controller', start: (ctx, env) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: env.nodeMonitorGracePeriodMs }) },
   { name: 'replicaset-controller', start: (ctx) => startReplicaSetController(ctx) },
   { name: 'replicationcontroller-controller', start: (ctx) => startReplicationControllerController(ctx) },
+  { name: 'resourcequota-controller', start: (ctx) => startResourceQuotaController(ctx) },
   { name: 'root-ca-certificate-publisher-controller', start: (ctx, env) => startRootCACertController(ctx, { caCert: env.caCert }) },
   { name: 'serviceaccount-controller', start: (ctx) => startServiceAccountController(ctx) },
   { name: 'statefulset-controller', start: (ctx) => startStatefulSetController(ctx) },

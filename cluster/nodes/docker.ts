@@ -104,3 +104,9 @@ export async function execIn(container: Docker.Container, cmd: string[], opts: E
   }
   return { exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
+
+/** `docker save ref...` as one tar stream (dockerode's getImages, missing from its types). */
+export function saveImages(docker: Docker, refs: string[]): Promise<Readable> {
+  const api = docker as unknown as { getImages(opts: { names: string[] }): Promise<Readable> };
+  return api.getImages({ names: refs });
+}

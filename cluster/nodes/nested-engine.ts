@@ -4,7 +4,7 @@
  * `docker load` in the node, as `kind load docker-image` does).
  */
 import type Docker from 'dockerode';
-import { execIn } from './docker.js';
+import { execIn, saveImages } from './docker.js';
 
 export interface WaitForEngineOptions {
   timeoutMs?: number;
@@ -64,7 +64,7 @@ export async function loadImagesIntoNode(docker: Docker, container: Docker.Conta
   const present = await nodeImageIds(container, refs);
   const missing = refs.filter((ref) => present.get(ref) !== hostIds.get(ref));
   if (missing.length === 0) return [];
-  const saved = await docker.getImages({ names: missing });
+  const saved = await saveImages(docker, missing);
   const r = await execIn(container, ['docker', 'load', '--quiet'], { stdin: saved, timeoutMs: 10 * 60_000 });
   if (r.exitCode !== 0) throw new Error(`docker load in the node failed (${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
   return missing;

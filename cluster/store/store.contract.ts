@@ -386,6 +386,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.compact(r + 100), FutureRevisionError);
     });
 
+    it('ranges and watches more than 4 MiB at once (no gRPC default receive limit)', async () => {
+      // kube-apiserver lists a few thousand ~8 KB pods in one range and replays them in one
+      // watch batch; etcd's own client sets no receive limit, so neither may we.
+      const n = 48;
+      const size = 96 * 1024; // under etcd's 1.5 MiB request limit; n * size = 4.5 MiB
+      const valueOf = (i: number, gen: number) => new Uint8Array(size).fill(i * 2 + gen + 1);
+      const key = (i: number) => `${p}big${String(i).padStart(3, '0')}`;
+      const r0 = await store.currentRevision();
+      const live = await collect(store, { prefix: p });
+      const created = await Promise.all(Array.from({ length: n }, (_, i) => store.create(key(i), valueOf(i, 0))));
+      assert.ok(created.every((c) => c.succeeded));
+      const updated = await Promise.all(created.map((c, i) => store.update(key(i), valueOf(i, 1), c.revision)));
+      assert.ok(updated.every((u) => u.succeeded));
+
+      const all = await store.range(p);
+      assert.equal(all.kvs.length, n);
+      all.kvs.forEach((kv, i) => {
+        assert.equal(kv.key, key(i));
+        assert.equal(kv.value.length, size);
+        assert.equal(kv.value[size - 1], i * 2 + 2);
+      });
+      const past = await store.range(p, { revision: r0 + n });
+      assert.equal(past.kvs.length, n);
+      assert.ok(past.kvs.every((kv, i) => kv.value[0] === i * 2 + 1));
+
+      // A replay from the first create: every event (value and prevKv) in as few batches as the backend likes.
+      const replay = await collect(store, { prefix: p, startRevision: r0 + 1 });
+      for (const w of [replay, live]) {
+        const events = await w.waitFor(2 * n, 30_000);
+        assert.equal(events.length, 2 * n);
+        assert.deepEqual(
+          events.map((e) => e.kv.modRevision),
+          Array.from({ length: 2 * n }, (_, i) => r0 + 1 + i),
+        );
+        const bytes = events.reduce((sum, e) => sum + e.kv.value.length + (e.prevKv?.value.length ?? 0), 0);
+        assert.equal(bytes, 3 * n * size);
+        assert.deepEqual(w.errors, []);
+        await w.watch.cancel();
+      }
+    });
+
     it('reports its size on disk', async () => {
       await store.create(`${p}k`, new Uint8Array(10_000));
       assert.ok((await store.dbSize()) > 10_000);

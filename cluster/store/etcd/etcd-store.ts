@@ -31,6 +31,13 @@ export interface EtcdStoreOptions {
   callTimeoutMs?: number;
 }
 
+/**
+ * gRPC channel options of every call and stream. grpc-js refuses messages over 4 MiB by
+ * default, which a list of ~500 pods or a watch replay batch exceeds; etcd's Go client sets
+ * no receive limit (clientv3 MaxCallRecvMsgSize defaults to math.MaxInt32), so neither do we.
+ */
+export const GRPC_OPTIONS = { 'grpc.max_receive_message_length': -1 } as const;
+
 /** How long a call keeps retrying through member failures and elections. */
 const RETRY_BUDGET_MS = 10_000;
 /** Any key's range answers the revision; this one is never written. */
@@ -47,6 +54,8 @@ export class EtcdStore implements Store {
     const timeout = opts.callTimeoutMs ?? 10_000;
     this.client = new etcd3.Etcd3({
       hosts: opts.endpoints,
+      // Also the channel of the raw Watch streams (watch-stream.ts), which come from this pool.
+      grpcOptions: GRPC_OPTIONS,
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
   }
