@@ -104,10 +104,11 @@ async function main(): Promise<void> {
   try {
     console.log(`backend ${args.backend}${args.store ? ` (${args.store})` : ''}: ${keys} keys x ${VALUE_BYTES} B`);
     const modRevs: number[] = [];
+    const t0 = performance.now();
     await writeAll(store, 0, modRevs);
     const afterCreate = await store.currentRevision();
     await writeAll(store, 1, modRevs);
-    console.log(`${keys} keys x 2 revisions (${keys * 2} rows):`);
+    console.log(`${keys} keys x 2 revisions (${keys * 2} rows), written in ${(performance.now() - t0).toFixed(0)} ms:`);
     await measure(store, afterCreate);
     for (let gen = 2; gen < 4; gen++) await writeAll(store, gen, modRevs);
     console.log(`${keys} keys x 4 revisions (${keys * 4} history rows):`);

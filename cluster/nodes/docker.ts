@@ -110,3 +110,20 @@ export function saveImages(docker: Docker, refs: string[]): Promise<Readable> {
   const api = docker as unknown as { getImages(opts: { names: string[] }): Promise<Readable> };
   return api.getImages({ names: refs });
 }
+
+/**
+ * Splits a non-TTY container's multiplexed log buffer (8-byte frame headers: stream
+ * 1 stdout / 2 stderr, then a big-endian length) into its streams.
+ */
+export function demuxLogs(buf: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= buf.length) {
+    const size = buf.readUInt32BE(at + 4);
+    const frame = buf.subarray(at + 8, at + 8 + size);
+    (buf[at] === 2 ? err : out).push(frame);
+    at += 8 + size;
+  }
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}

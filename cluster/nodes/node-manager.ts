@@ -23,7 +23,7 @@ import {
 } from './names.js';
 import { loadImagesIntoNode, waitForNodeEngine } from './nested-engine.js';
 import type { WaitForEngineOptions } from './nested-engine.js';
-import { ensureClusterNetwork, inspectClusterNetwork, removeClusterNetwork } from './network.js';
+import { ensureClusterNetwork, inspectClusterNetwork } from './network.js';
 import type { ClusterNetwork } from './network.js';
 import { detectPrivilegeMode, privilegeHostConfig } from './privilege.js';
 
@@ -322,7 +322,12 @@ export async function downAll(docker: Docker, clusterId: string): Promise<DownRe
   }
   const networks = await docker.listNetworks({ filters });
   for (const n of networks) {
-    await removeClusterNetwork(docker, clusterId);
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
     result.networks.push(n.Name);
   }
   return result;

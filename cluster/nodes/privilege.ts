@@ -33,21 +33,22 @@ export function privilegeHostConfig(mode: PrivilegeMode): NodeHostConfig {
 }
 
 async function tryMode(docker: Docker, image: string, mode: PrivilegeMode, clusterId: string): Promise<string | undefined> {
-  const container = await docker.createContainer({
-    Image: image,
-    // Whether the runtime starts a container with these rights at all: that is where hosts refuse.
-    Entrypoint: ['/bin/sh', '-c', 'exit 0'],
-    Labels: { [CLUSTER_LABEL]: clusterId, 'io.kubarium.probe': 'privilege' },
-    HostConfig: { ...privilegeHostConfig(mode), NetworkMode: 'none' },
-  });
+  let container: Docker.Container | undefined;
   try {
+    // Hosts refuse at create (invalid options) or at start (runc cannot apply the rights).
+    container = await docker.createContainer({
+      Image: image,
+      Entrypoint: ['/bin/sh', '-c', 'exit 0'],
+      Labels: { [CLUSTER_LABEL]: clusterId, 'io.kubarium.probe': 'privilege' },
+      HostConfig: { ...privilegeHostConfig(mode), NetworkMode: 'none' },
+    });
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     return StatusCode === 0 ? undefined : `probe exited with ${StatusCode}`;
   } catch (err) {
     return err instanceof Error ? err.message.trim() : String(err);
   } finally {
-    await container.remove({ force: true, v: true }).catch(() => {});
+    await container?.remove({ force: true, v: true }).catch(() => {});
   }
 }
 

@@ -4,12 +4,34 @@
 # when it exits as systemd restarts a kubelet. Environment (set by cluster/nodes):
 #   KUBARIUM_NODE_NAME, KUBARIUM_CLUSTER, KUBARIUM_API_SERVER, KUBARIUM_BOOTSTRAP_TOKEN,
 #   KUBARIUM_CA_DATA (base64 PEM), KUBARIUM_POD_CIDR, KUBARIUM_DOCKERD_ARGS (extra flags).
+# The agent also gets KUBARIUM_CGROUP_PARENT: the node engine's cgroup parent for pods.
 set -u
 log() { echo "kubarium-node: $*"; }
 
+# Pods' cgroups nest inside the node container's own cgroup (the host's cgroup namespace
+# is shared, so paths are the host's): the node's usage includes its pods, as in kind,
+# and the host engine removes the whole subtree with the node.
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  own=$(sed -n 's/^0::\(.*\)$/\1/p' /proc/self/cgroup)
+  # cgroup v2 lets only leaf cgroups hold processes: move ours into <own>/init first,
+  # then delegate the controllers to the children (kind's entrypoint does the same).
+  if [ -n "$own" ] && [ "$own" != / ]; then
+    mkdir -p "/sys/fs/cgroup$own/init"
+    while read -r pid; do echo "$pid" >"/sys/fs/cgroup$own/init/cgroup.procs" 2>/dev/null || true; done <"/sys/fs/cgroup$own/cgroup.procs"
+    for c in $(cat "/sys/fs/cgroup$own/cgroup.controllers"); do echo "+$c" >>"/sys/fs/cgroup$own/cgroup.subtree_control" 2>/dev/null || true; done
+  fi
+else
+  own=$(sed -n 's/^[0-9]*:memory:\(.*\)$/\1/p' /proc/self/cgroup)
+fi
+if [ -n "$own" ] && [ "$own" != / ]; then
+  KUBARIUM_CGROUP_PARENT="$own/kubepods"
+else
+  KUBARIUM_CGROUP_PARENT="/kubarium/${KUBARIUM_NODE_NAME:-node}"
+fi
+export KUBARIUM_CGROUP_PARENT
+
 args="--host=unix:///var/run/docker.sock --exec-opt native.cgroupdriver=cgroupfs --shutdown-timeout=5"
-# Pods' cgroups under /kubarium/<node> (the host's cgroup namespace is shared).
-args="$args --cgroup-parent=/kubarium/${KUBARIUM_NODE_NAME:-node}"
+args="$args --cgroup-parent=$KUBARIUM_CGROUP_PARENT"
 if [ -n "${KUBARIUM_POD_CIDR:-}" ]; then
   # The engine's bridge takes the first address of the node's pod range, as kubenet's cbr0 does.
   net=${KUBARIUM_POD_CIDR%/*}

@@ -2,7 +2,7 @@
 // struct tags and +listType/+listMapKey/+structType markers of k8s.io/api (core/v1, apps/v1,
 // batch/v1) and k8s.io/apimachinery metav1.ObjectMeta. Lets strategic merge patch and
 // server-side apply work without an OpenAPI document; an OpenAPI-derived lookup can replace it.
-import type { FieldType, FieldTypeLookup, PatchMeta, PatchMetaLookup } from './schema.js';
+import { pureFieldTypeLookup, type FieldType, type FieldTypeLookup, type PatchMeta, type PatchMetaLookup } from './schema.js';
 
 interface FieldDef extends PatchMeta, FieldType {
   /** Fields of the value (of each item, for a list). */
@@ -177,9 +177,23 @@ export function builtinPatchMeta(apiVersion: string, kind: string): PatchMetaLoo
   };
 }
 
+/** One lookup per kind, so managed-fields walkers can keep their per-path cache across requests. */
+const fieldTypesByKind = new Map<string, FieldTypeLookup>();
+const MAX_CACHED_KINDS = 1024;
+
 /** List/map types of a built-in kind for server-side apply. */
 export function builtinFieldTypes(apiVersion: string, kind: string): FieldTypeLookup {
-  const root = rootFor(apiVersion, kind);
+  const key = `${groupOf(apiVersion)}/${kind}`;
+  let lookup = fieldTypesByKind.get(key);
+  if (!lookup) {
+    if (fieldTypesByKind.size >= MAX_CACHED_KINDS) fieldTypesByKind.clear();
+    lookup = pureFieldTypeLookup(fieldTypesFor(rootFor(apiVersion, kind)));
+    fieldTypesByKind.set(key, lookup);
+  }
+  return lookup;
+}
+
+function fieldTypesFor(root: TypeDef): FieldTypeLookup {
   return (path) => {
     const d = find(root, path);
     if (!d || (!d.listType && !d.mapType)) return undefined;

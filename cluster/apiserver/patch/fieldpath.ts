@@ -39,14 +39,15 @@ export class FieldSet {
   }
 
   node(path: FieldPath): FieldSet | undefined {
-    if (path.length === 0) return this;
-    const next = this.children.get(path[0]);
-    return next?.node(path.slice(1));
+    let n: FieldSet | undefined = this;
+    for (let i = 0; i < path.length && n; i++) n = n.children.get(path[i]);
+    return n;
   }
 
   insert(path: FieldPath): void {
-    if (path.length === 0) this.member = true;
-    else this.child(path[0]).insert(path.slice(1));
+    let n: FieldSet = this;
+    for (const pe of path) n = n.child(pe);
+    n.member = true;
   }
 
   has(path: FieldPath): boolean {
@@ -62,42 +63,155 @@ export class FieldSet {
   /** Member paths, in FieldsV1 order. */
   paths(prefix: FieldPath = []): FieldPath[] {
     const out: FieldPath[] = [];
-    if (this.member && prefix.length > 0) out.push(prefix);
-    for (const pe of sortedElements(this.children.keys())) out.push(...this.children.get(pe)!.paths([...prefix, pe]));
+    collectPaths(this, prefix, out);
     return out;
   }
 
+  // The set operations below return sets without empty nodes, and the root is never a member
+  // of a result (a field set holds paths of fields, and the root is not one).
   clone(): FieldSet {
-    return FieldSet.fromPaths(this.paths());
+    return asRoot(copyOf(this));
   }
 
   union(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths([...this.paths(), ...other.paths()]);
+    return asRoot(unionOf(this, other));
   }
 
   difference(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => !other.has(p)));
+    return asRoot(differenceOf(this, other));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => other.has(p)));
+    return asRoot(intersectionOf(this, other));
   }
 
   equals(other: FieldSet): boolean {
-    const a = this.paths().map((p) => JSON.stringify(p));
-    const b = other.paths().map((p) => JSON.stringify(p));
-    return a.length === b.length && a.every((x, i) => x === b[i]);
+    return sameMembers(this, other, true);
   }
 
   toFieldsV1(): JsonObject {
-    const out: JsonObject = {};
-    for (const pe of sortedElements(this.children.keys())) {
-      const c = this.children.get(pe)!;
-      if (c.isEmpty()) continue;
-      const body = c.toFieldsV1();
-      out[pe] = c.member && Object.keys(body).length > 0 ? { '.': {}, ...body } : body;
+    return encode(this, false) ?? {};
+  }
+}
+
+function collectPaths(s: FieldSet, prefix: FieldPath, out: FieldPath[]): void {
+  if (s.member && prefix.length > 0) out.push(prefix);
+  if (s.children.size === 0) return;
+  for (const pe of sortedElements(s.children.keys())) collectPaths(s.children.get(pe)!, [...prefix, pe], out);
+}
+
+function asRoot(s: FieldSet | undefined): FieldSet {
+  if (!s) return new FieldSet();
+  s.member = false;
+  return s;
+}
+
+function nonEmpty(s: FieldSet): FieldSet | undefined {
+  return s.member || s.children.size > 0 ? s : undefined;
+}
+
+/** A copy without empty nodes; undefined when `s` holds no member. */
+function copyOf(s: FieldSet): FieldSet | undefined {
+  const out = new FieldSet();
+  out.member = s.member;
+  for (const [pe, c] of s.children) {
+    const cc = copyOf(c);
+    if (cc) out.children.set(pe, cc);
+  }
+  return nonEmpty(out);
+}
+
+function unionOf(a: FieldSet, b: FieldSet): FieldSet | undefined {
+  const out = new FieldSet();
+  out.member = a.member || b.member;
+  for (const [pe, ac] of a.children) {
+    const bc = b.children.get(pe);
+    const u = bc ? unionOf(ac, bc) : copyOf(ac);
+    if (u) out.children.set(pe, u);
+  }
+  for (const [pe, bc] of b.children) {
+    if (a.children.has(pe)) continue;
+    const u = copyOf(bc);
+    if (u) out.children.set(pe, u);
+  }
+  return nonEmpty(out);
+}
+
+function differenceOf(a: FieldSet, b: FieldSet): FieldSet | undefined {
+  const out = new FieldSet();
+  out.member = a.member && !b.member;
+  for (const [pe, ac] of a.children) {
+    const bc = b.children.get(pe);
+    const d = bc ? differenceOf(ac, bc) : copyOf(ac);
+    if (d) out.children.set(pe, d);
+  }
+  return nonEmpty(out);
+}
+
+function intersectionOf(a: FieldSet, b: FieldSet): FieldSet | undefined {
+  const out = new FieldSet();
+  out.member = a.member && b.member;
+  for (const [pe, ac] of a.children) {
+    const bc = b.children.get(pe);
+    const i = bc ? intersectionOf(ac, bc) : undefined;
+    if (i) out.children.set(pe, i);
+  }
+  return nonEmpty(out);
+}
+
+function sameMembers(a: FieldSet, b: FieldSet, isRoot: boolean): boolean {
+  if (!isRoot && a.member !== b.member) return false;
+  let n = 0;
+  for (const [pe, ac] of a.children) {
+    if (ac.isEmpty()) continue;
+    const bc = b.children.get(pe);
+    if (!bc || !sameMembers(ac, bc, false)) return false;
+    n++;
+  }
+  for (const bc of b.children.values()) if (!bc.isEmpty()) n--;
+  return n === 0;
+}
+
+/** FieldsV1 of the children of `s` (with `".": {}` first when `dot`); undefined when none. */
+function encode(s: FieldSet, dot: boolean): JsonObject | undefined {
+  if (s.children.size === 0) return undefined;
+  const out: JsonObject = dot ? { '.': {} } : {};
+  let n = 0;
+  for (const pe of sortedElements(s.children.keys())) {
+    const c = s.children.get(pe)!;
+    const body = encode(c, c.member);
+    if (body) out[pe] = body;
+    else if (c.member) out[pe] = {};
+    else continue;
+    n++;
+  }
+  return n > 0 ? out : undefined;
+}
+
+/**
+ * `set = set.difference(other)` without copying `set`: clears the members `other` has and drops
+ * the nodes that leaves empty. For sets this module owns (decoded managedFields), never shared.
+ */
+export function subtractInPlace(set: FieldSet, other: FieldSet): void {
+  for (const [pe, oc] of other.children) {
+    const c = set.children.get(pe);
+    if (!c) continue;
+    if (oc.member) c.member = false;
+    if (oc.children.size > 0) subtractInPlace(c, oc);
+    if (!c.member && c.children.size === 0) set.children.delete(pe);
+  }
+}
+
+/** `set = set.union(other)`, consuming `other`: its nodes are moved into `set`, not copied. */
+export function mergeInPlace(set: FieldSet, other: FieldSet): void {
+  for (const [pe, oc] of other.children) {
+    const c = set.children.get(pe);
+    if (!c) {
+      set.children.set(pe, oc);
+      continue;
     }
-    return out;
+    if (oc.member) c.member = true;
+    mergeInPlace(c, oc);
   }
 }
 
@@ -105,7 +219,9 @@ const ELEMENT_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 /** structured-merge-diff orders field names, then keys, then values, then indices. */
 function sortedElements(keys: Iterable<PathElement>): PathElement[] {
-  return [...keys].sort((a, b) => {
+  const list = [...keys];
+  if (list.length < 2) return list;
+  return list.sort((a, b) => {
     const ta = ELEMENT_ORDER[a[0]] ?? 9;
     const tb = ELEMENT_ORDER[b[0]] ?? 9;
     if (ta !== tb) return ta - tb;

@@ -1,8 +1,8 @@
 // metadata.managedFields bookkeeping and server-side apply (KEP-555), following
 // k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager and structured-merge-diff merge.Updater.
-import { FieldSet, fieldElement, pathToString, type FieldPath } from './fieldpath.js';
+import { FieldSet, fieldElement, mergeInPlace, pathToString, subtractInPlace, type FieldPath } from './fieldpath.js';
 import { PatchError } from './errors.js';
-import { isJsonObject, jsonClone, jsonEqual, type JsonObject } from './json.js';
+import { copyJson, isJsonObject, jsonClone, jsonEqual, setKey, type JsonObject } from './json.js';
 import { builtinFieldTypes } from './builtin-schema.js';
 import type { FieldTypeLookup } from './schema.js';
 import { TypedWalker } from './typed.js';
@@ -53,8 +53,10 @@ const STRIPPED: FieldPath[] = [
   ),
 ];
 
+const STRIPPED_SET = FieldSet.fromPaths(STRIPPED);
+
 function strip(set: FieldSet): FieldSet {
-  return set.difference(FieldSet.fromPaths(STRIPPED));
+  return set.difference(STRIPPED_SET);
 }
 
 /**
@@ -92,6 +94,8 @@ function decodeManagedFields(obj: JsonObject | undefined): Map<string, Owner> {
       apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
       set: FieldSet.fromFieldsV1(e.fieldsV1),
     };
+    o.set.member = false; // the root is no field; set operations drop it
+
     if (typeof e.subresource === 'string' && e.subresource) o.subresource = e.subresource;
     if (typeof e.time === 'string') o.time = e.time;
     const k = ownerKey(o);
@@ -133,10 +137,29 @@ export function formatTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** `obj` as the field walk sees it: metadata.managedFields left out (shallow copies only). */
 function withoutManagedFields(obj: JsonObject): JsonObject {
-  const copy = jsonClone(obj);
-  if (isJsonObject(copy.metadata)) delete copy.metadata.managedFields;
-  return copy;
+  if (!isJsonObject(obj.metadata) || !Object.prototype.hasOwnProperty.call(obj.metadata, 'managedFields')) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
+/**
+ * A deep copy of `obj` whose metadata.managedFields, which the caller replaces, is not copied:
+ * the key stays where it was (as null) so the encoded object keeps its key order.
+ */
+function copyForManagedFields(obj: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (k === 'metadata' && isJsonObject(v)) {
+      const meta: JsonObject = {};
+      for (const mk of Object.keys(v)) setKey(meta, mk, mk === 'managedFields' ? null : copyJson(v[mk]));
+      out.metadata = meta;
+    } else setKey(out, k, copyJson(v));
+  }
+  return out;
 }
 
 function setManagedFields(obj: JsonObject, owners: Map<string, Owner>): JsonObject {
@@ -154,11 +177,15 @@ function typesFor(obj: JsonObject, given: FieldTypeLookup | undefined): FieldTyp
   return builtinFieldTypes(apiVersion, kind);
 }
 
-/** Other managers lose what this change modified, added or removed (merge.Updater.update). */
+/**
+ * Other managers lose what this change modified, added or removed (merge.Updater.update).
+ * Their sets are decoded for this call only, so they are cut down in place.
+ */
 function takeOwnership(owners: Map<string, Owner>, selfKey: string, changed: FieldSet, removed: FieldSet): void {
   for (const [k, o] of owners) {
     if (k === selfKey) continue;
-    o.set = o.set.difference(changed).difference(removed);
+    subtractInPlace(o.set, changed);
+    subtractInPlace(o.set, removed);
     if (o.set.isEmpty()) owners.delete(k);
   }
 }
@@ -196,18 +223,18 @@ export interface RecordUpdateOptions {
  * Returns a new object; `after` is not modified.
  */
 export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
-  const after = jsonClone(opts.after);
   const beforeMF = opts.before && isJsonObject(opts.before.metadata) ? opts.before.metadata.managedFields : undefined;
-  const afterMF = isJsonObject(after.metadata) ? after.metadata.managedFields : undefined;
+  const afterMF = isJsonObject(opts.after.metadata) ? opts.after.metadata.managedFields : undefined;
+  const after = copyForManagedFields(opts.after);
   // A client that sends `managedFields: []` resets them (fieldmanager isResetManagedFields).
   if (Array.isArray(afterMF) && afterMF.length === 0) {
     delete (after.metadata as JsonObject).managedFields;
     return after;
   }
   const userChanged = afterMF !== undefined && !jsonEqual(afterMF, beforeMF);
-  const owners = decodeManagedFields(userChanged ? after : opts.before);
+  const owners = decodeManagedFields(userChanged ? opts.after : opts.before);
   const walker = new TypedWalker(typesFor(after, opts.fieldTypes));
-  const c = walker.compare(
+  const { changed, removed } = walker.diff(
     opts.before ? withoutManagedFields(opts.before) : undefined,
     withoutManagedFields(after),
     opts.before ? undefined : ZERO_OBJECT,
@@ -216,10 +243,13 @@ export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
   if (opts.subresource) self.subresource = opts.subresource;
   const selfKey = ownerKey(self);
   const existing = owners.get(selfKey);
-  const changed = c.modified.union(c.added);
-  takeOwnership(owners, selfKey, changed, c.removed);
-  const set = strip((existing?.set ?? new FieldSet()).difference(c.removed).union(changed));
-  const touched = !changed.isEmpty() || !c.removed.isEmpty();
+  const touched = !changed.isEmpty() || !removed.isEmpty();
+  takeOwnership(owners, selfKey, changed, removed);
+  // The manager's set: what it had, less what was removed, plus what changed (then stripped).
+  const set = existing?.set ?? new FieldSet();
+  subtractInPlace(set, removed);
+  mergeInPlace(set, changed);
+  subtractInPlace(set, STRIPPED_SET);
   if (!set.isEmpty()) {
     self.set = set;
     self.time = touched || !existing?.time ? formatTime(opts.now ?? new Date()) : existing.time;
@@ -271,8 +301,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   // An object that predates managed fields is owned by "before-first-apply" (fieldmanager/internal/skipnonapplied).
   if (opts.live && owners.size === 0) {
     const liveVersion = typeof live.apiVersion === 'string' ? live.apiVersion : apiVersion;
-    const c = walker.compare(undefined, live, ZERO_OBJECT);
-    const set = strip(c.added.union(c.modified));
+    const set = strip(walker.diff(undefined, live, ZERO_OBJECT).changed);
     if (!set.isEmpty()) {
       const o: Owner = { manager: 'before-first-apply', operation: 'Update', apiVersion: liveVersion, set };
       owners.set(ownerKey(o), o);
@@ -288,13 +317,12 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   let merged = walker.merge(live, applied) as JsonObject;
   if (last && !last.set.isEmpty()) merged = prune(walker, merged, last.set, owners);
 
-  const c = walker.compare(live, merged);
-  const changed = c.modified.union(c.added);
+  const { changed, removed } = walker.diff(live, merged);
   const conflicts = conflictsOf(owners, selfKey, changed);
   if (conflicts.length > 0 && !opts.force) {
     return { object: opts.live ? jsonClone(opts.live) : {}, conflicts };
   }
-  takeOwnership(owners, selfKey, changed, c.removed);
+  takeOwnership(owners, selfKey, changed, removed);
   const objectChanged = !jsonEqual(live, merged);
   self.time = objectChanged || !last?.time || !last.set.equals(self.set) ? formatTime(opts.now ?? new Date()) : last.time;
   return { object: setManagedFields(merged, owners), conflicts: [] };

@@ -48,3 +48,18 @@ export function combineFieldTypes(...lookups: (FieldTypeLookup | undefined)[]): 
     return undefined;
   };
 }
+
+const pureLookups = new WeakSet<FieldTypeLookup>();
+
+/**
+ * Marks a lookup whose answers never change (a fixed table), so walkers may cache them across
+ * calls. Returns the lookup.
+ */
+export function pureFieldTypeLookup(lookup: FieldTypeLookup): FieldTypeLookup {
+  pureLookups.add(lookup);
+  return lookup;
+}
+
+export function isPureFieldTypeLookup(lookup: FieldTypeLookup): boolean {
+  return pureLookups.has(lookup);
+}

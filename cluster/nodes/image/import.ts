@@ -33,14 +33,16 @@ export async function importDirectory(docker: Docker, dir: string, ref: string, 
   return id;
 }
 
-/** A new image `ref`: `base` plus `dir`'s contents copied to `dest` (docker create + cp + commit). */
-export async function addLayer(docker: Docker, base: string, dir: string, dest: string, ref: string): Promise<string> {
+/**
+ * A new image `ref`: `base` plus the `members` of `dir` (paths relative to it) copied to
+ * `/` (docker create + cp + commit). Naming members keeps `dir`'s own mode off `/`.
+ */
+export async function addLayer(docker: Docker, base: string, dir: string, members: string[], ref: string): Promise<string> {
   const container = await docker.createContainer({ Image: base });
   try {
-    // docker cp semantics: the directory's contents land in `dest`, which must exist in the base.
-    const tar = tarDirectory(dir);
-    await Promise.all([container.putArchive(tar.stream, { path: dest }), tar.done]);
-    await container.commit({ ...splitRef(ref), comment: `kubarium: ${dir} -> ${dest}` });
+    const tar = tarDirectory(dir, members);
+    await Promise.all([container.putArchive(tar.stream, { path: '/' }), tar.done]);
+    await container.commit({ ...splitRef(ref), comment: `kubarium: ${members.join(' ')}` });
   } finally {
     await container.remove({ force: true, v: true });
   }

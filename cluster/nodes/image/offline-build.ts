@@ -2,14 +2,16 @@
  * The node image, built offline in two layers so that agent changes rebuild in seconds:
  *   kubarium/node-base:<hash>  the debootstrap root (rootfs.ts) imported with the
  *                              image config the Dockerfile declares;
- *   kubarium/node:<hash>       the base plus the agent bundle in /kubarium/agent.
+ *   kubarium/node:<hash>       the base plus /kubarium: the entrypoint and the agent
+ *                              bundle (node-layer.ts).
  * Each tag carries the hash of its inputs (the node tag's covers the base's too), so
  * an existing tag means there is nothing to build.
  */
 import type Docker from 'dockerode';
 import { withBuildLock } from './build-lock.js';
-import { hashDirectory, hashParts, shortHash } from './content-hash.js';
-import { addLayer, imageId, importDirectory, pruneOtherTags } from './import.js';
+import { hashParts, shortHash } from './content-hash.js';
+import { imageId, importDirectory, pruneOtherTags } from './import.js';
+import { addNodeLayer, nodeLayerHash } from './node-layer.js';
 import { DEFAULT_AGENT_DIR, defaultCacheDir } from './paths.js';
 import { ensureRootfs, rootfsHash, rootfsInputs } from './rootfs.js';
 
@@ -30,6 +32,8 @@ export interface NodeImageOptions {
   /** Where the debootstrap root and .deb downloads are kept. Default: defaultCacheDir(). */
   cacheDir?: string;
   log?: (line: string) => void;
+  /** Remove other `kubarium/node:*` and `kubarium/node-base:*` tags after a build (default true). */
+  pruneOld?: boolean;
 }
 
 export interface NodeImageResult {
@@ -44,7 +48,7 @@ export interface NodeImageResult {
 /** The tags the given inputs produce, without building anything. */
 export function nodeImageRefs(agentDir = DEFAULT_AGENT_DIR): { base: string; node: string } {
   const baseHash = rootfsHash(rootfsInputs());
-  const nodeHash = hashParts([baseHash, hashDirectory(agentDir)]);
+  const nodeHash = hashParts([baseHash, nodeLayerHash(agentDir)]);
   return { base: `${NODE_BASE_IMAGE_REPO}:${shortHash(baseHash)}`, node: `${NODE_IMAGE_REPO}:${shortHash(nodeHash)}` };
 }
 
@@ -69,12 +73,12 @@ export async function ensureNodeImage(docker: Docker, opts: NodeImageOptions = {
       log(`node image: importing ${refs.base}`);
       await importDirectory(docker, rootfs.dir, refs.base, NODE_IMAGE_CHANGES);
       built.base = true;
-      await pruneOtherTags(docker, NODE_BASE_IMAGE_REPO, refs.base);
+      if (opts.pruneOld !== false) await pruneOtherTags(docker, NODE_BASE_IMAGE_REPO, refs.base);
     }
-    log(`node image: adding the agent (${agentDir}) as ${refs.node}`);
-    const id = await addLayer(docker, refs.base, agentDir, '/kubarium/agent', refs.node);
+    log(`node image: adding the entrypoint and agent (${agentDir}) as ${refs.node}`);
+    const id = await addNodeLayer(docker, refs.base, agentDir, refs.node);
     built.node = true;
-    await pruneOtherTags(docker, NODE_IMAGE_REPO, refs.node);
+    if (opts.pruneOld !== false) await pruneOtherTags(docker, NODE_IMAGE_REPO, refs.node);
     return done(id);
   });
 }

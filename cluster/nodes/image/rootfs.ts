@@ -1,7 +1,7 @@
 /**
  * The node image's root filesystem, built offline: `debootstrap --variant=minbase`
  * from the host's Debian mirror with the packages of resources/node-image/packages.txt,
- * trimmed, plus the host's `node` binary and the entrypoint. Cached as a directory
+ * trimmed, plus the host's `node` binary (the entrypoint and agent come in a layer on top). Cached as a directory
  * named by the hash of its inputs (and the .debs in a shared download cache), so it is
  * made once; a change of inputs replaces it.
  */
@@ -10,12 +10,12 @@ import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { hashParts, shortHash } from './content-hash.js';
 import { hostDebianMirror } from './debian-mirror.js';
-import { ENTRYPOINT_FILE, PACKAGES_FILE } from './paths.js';
+import { PACKAGES_FILE } from './paths.js';
 
 /** Same suite as the Dockerfile's `debian:bookworm-slim`. */
 export const DEBIAN_SUITE = 'bookworm';
 /** Bump when the build steps below change in a way the inputs do not show. */
-const ROOTFS_RECIPE = 'rootfs-v1';
+const ROOTFS_RECIPE = 'rootfs-v2';
 // Not needed in a node, and a third of the root's size.
 const TRIM = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/cache/apt/archives', 'var/lib/apt/lists'];
 
@@ -34,7 +34,6 @@ export interface RootfsInputs {
   nodeBinary: string;
   nodeVersion: string;
   arch: string;
-  entrypoint: string;
 }
 
 export function rootfsInputs(): RootfsInputs {
@@ -45,13 +44,12 @@ export function rootfsInputs(): RootfsInputs {
     nodeBinary: process.execPath,
     nodeVersion: process.version,
     arch: process.arch,
-    entrypoint: readFileSync(ENTRYPOINT_FILE, 'utf8'),
   };
 }
 
 /** The hash naming the root (and the base image made from it). The node binary counts by version. */
 export function rootfsHash(inputs: RootfsInputs): string {
-  return hashParts([ROOTFS_RECIPE, inputs.suite, inputs.mirror, inputs.packages.join(' '), inputs.nodeVersion, inputs.arch, inputs.entrypoint]);
+  return hashParts([ROOTFS_RECIPE, inputs.suite, inputs.mirror, inputs.packages.join(' '), inputs.nodeVersion, inputs.arch]);
 }
 
 function run(cmd: string, args: string[], log: (line: string) => void): Promise<void> {
@@ -84,7 +82,7 @@ export async function ensureRootfs(opts: EnsureRootfsOptions): Promise<{ dir: st
   const log = opts.log ?? (() => {});
   const hash = rootfsHash(inputs);
   const dir = join(opts.cacheDir, `rootfs-${shortHash(hash)}`);
-  if (existsSync(join(dir, 'kubarium', 'entrypoint.sh'))) return { dir, hash, built: false };
+  if (existsSync(join(dir, 'usr/local/bin/node'))) return { dir, hash, built: false };
 
   if (process.platform !== 'linux') throw new Error('the offline node-image build needs Linux; elsewhere build resources/node-image/Dockerfile');
   if (process.getuid?.() !== 0) throw new Error('the offline node-image build runs debootstrap, which needs root; or build resources/node-image/Dockerfile where a registry is reachable');
@@ -100,9 +98,6 @@ export async function ensureRootfs(opts: EnsureRootfsOptions): Promise<{ dir: st
   }
   copyFileSync(inputs.nodeBinary, join(partial, 'usr/local/bin/node'));
   chmodSync(join(partial, 'usr/local/bin/node'), 0o755);
-  mkdirSync(join(partial, 'kubarium/agent'), { recursive: true });
-  copyFileSync(ENTRYPOINT_FILE, join(partial, 'kubarium/entrypoint.sh'));
-  chmodSync(join(partial, 'kubarium/entrypoint.sh'), 0o755);
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
   // One root is enough: drop those of earlier inputs.

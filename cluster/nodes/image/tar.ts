@@ -11,8 +11,9 @@ export interface TarStream {
   done: Promise<void>;
 }
 
-export function tarDirectory(dir: string): TarStream {
-  const child = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `tar -C dir -c members...` (default: the whole directory, as `.`). */
+export function tarDirectory(dir: string, members: string[] = ['.']): TarStream {
+  const child = spawn('tar', ['--numeric-owner', '--xattrs', '-C', dir, '-c', ...members], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import etcd3 from 'etcd3';
 import { openEtcdStore } from './index.js';
+import { EtcdWatch } from './watch-stream.js';
 import { storeContract, collect } from '../store.contract.js';
 import { etcdUnavailableReason, startEtcd, startEtcdCluster, type EtcdCluster } from '../testing/etcd-harness.js';
 
@@ -24,6 +27,32 @@ if (unavailable) {
       await etcd?.stop();
     });
     storeContract('etcd', () => openEtcdStore({ endpoints: etcd.endpoints }));
+
+    it('ends a watch through onError when its stream fails for good (no silent retry loop)', async () => {
+      // A client that refuses messages over 16 KiB gets RESOURCE_EXHAUSTED for a 64 KiB event:
+      // retrying would fail the same way forever, so the watch must report it (as clientv3 does).
+      const store = await openEtcdStore({ endpoints: etcd.endpoints });
+      const small = new etcd3.Etcd3({ hosts: etcd.endpoints, grpcOptions: { 'grpc.max_receive_message_length': 16 * 1024 } });
+      const prefix = `/stream-error/${randomUUID()}/`;
+      try {
+        const c = await store.create(`${prefix}big`, new Uint8Array(64 * 1024));
+        const events: unknown[] = [];
+        const failed = new Promise<Error>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('the watch error was never reported')), 10_000);
+          const w = new EtcdWatch(small.watchClient, prefix, c.revision, {
+            onEvents: (evs) => events.push(...evs),
+            onError: (err) => (clearTimeout(timer), resolve(err)),
+          });
+          w.start().catch(reject);
+        });
+        const err = await failed;
+        assert.match(err.message, /RESOURCE_EXHAUSTED|larger than max/);
+        assert.equal(events.length, 0);
+      } finally {
+        small.close();
+        await store.close();
+      }
+    });
   });
 
   describe('etcd store (three members)', () => {

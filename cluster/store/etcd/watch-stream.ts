@@ -12,6 +12,21 @@ import { toKv } from './convert.js';
 
 type WatchClient = InstanceType<typeof etcd3.WatchClient>;
 
+/**
+ * gRPC status codes after which a new stream can make progress (clientv3's isHaltErr:
+ * Unavailable means the cluster will be right back, Internal a broken frame). Cancelled and
+ * DeadlineExceeded come from a member going away under us. Anything else (RESOURCE_EXHAUSTED
+ * for a response over the receive limit, INVALID_ARGUMENT, PERMISSION_DENIED, ...) would fail
+ * the same way on every retry, so the watch ends and reports it. Numbers from the gRPC spec
+ * (doc/statuscodes.md): @grpc/grpc-js is etcd3's dependency, not ours.
+ */
+const RETRYABLE_CODES = new Set([
+  1, // CANCELLED
+  4, // DEADLINE_EXCEEDED
+  13, // INTERNAL
+  14, // UNAVAILABLE
+]);
+
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 2000;
 const ESTABLISH_TIMEOUT_MS = 15_000;
@@ -80,8 +95,8 @@ export class EtcdWatch implements Watch {
     stream.on('data', (res: IWatchResponse) => {
       if (this.stream === stream) this.onResponse(res);
     });
-    stream.on('error', () => this.onBroken(stream));
-    stream.on('end', () => this.onBroken(stream));
+    stream.on('error', (err: Error & { code?: number }) => this.onBroken(stream, err));
+    stream.on('end', () => this.onBroken(stream, undefined));
     stream.write({
       create_request: {
         key,
@@ -117,22 +132,32 @@ export class EtcdWatch implements Watch {
         compactRevision > 0
           ? new CompactedError(this.nextRevision, compactRevision)
           : new Error(`etcd cancelled the watch on ${this.prefix}: ${res.cancel_reason || 'no reason given'}`);
-      void this.cancel();
-      if (this.established) {
-        // Compaction is reported after creation; either way the caller learns it through onError.
-        this.established.resolve();
-        this.established = undefined;
-      }
-      this.handlers.onError(err);
+      // Compaction is reported after creation; either way the caller learns it through onError.
+      this.fail(err);
     }
   }
 
-  private onBroken(stream: IDuplexStream<IWatchRequest, IWatchResponse>): void {
+  /** The stream ended or failed: resume on a new one, or end the watch when that cannot help. */
+  private onBroken(stream: IDuplexStream<IWatchRequest, IWatchResponse>, err: (Error & { code?: number }) | undefined): void {
     if (this.cancelled || this.stream !== stream) return;
     this.stream = undefined;
     stream.on('error', () => {});
     stream.cancel();
+    if (err && err.code !== undefined && !RETRYABLE_CODES.has(err.code)) {
+      this.fail(new Error(`etcd watch on ${this.prefix} failed: ${err.message}`, { cause: err }));
+      return;
+    }
     this.reconnectLater();
+  }
+
+  /** Ends the watch: no more events, the error goes to onError (after start() resolved). */
+  private fail(err: Error): void {
+    void this.cancel();
+    if (this.established) {
+      this.established.resolve();
+      this.established = undefined;
+    }
+    this.handlers.onError(err);
   }
 
   private reconnectLater(): void {

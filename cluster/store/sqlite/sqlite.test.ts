@@ -9,7 +9,7 @@ import { openSqliteStore } from './index.js';
 import { storeContract, collect } from '../store.contract.js';
 import { CompactedError } from '../types.js';
 import Database from 'better-sqlite3';
-import { AT_SQL, LATEST_SQL, LEASE_KEYS_SQL, historySql, listSql } from './log.js';
+import { AT_SQL, LATEST_SQL, LEASE_KEYS_SQL, countCurrentSql, historySql, listCurrentSql, listSql } from './log.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -139,6 +139,77 @@ describe('SQLite store', () => {
     }
   });
 
+  it('answers a current range from kine_current exactly as the history does', async () => {
+    const s = await openSqliteStore({ path: freshPath(), compactIntervalMs: 0 });
+    try {
+      const revs = new Map<string, number>();
+      const lease = await s.grantLease(60);
+      // Creates, updates, deletes, re-creates, leased keys, a compaction: every way a key changes.
+      for (let round = 0; round < 6; round++) {
+        await Promise.all(
+          Array.from({ length: 40 }, async (_, i) => {
+            const key = `/cur/k${String(i).padStart(2, '0')}`;
+            const prev = revs.get(key);
+            const op = (i + round) % 4;
+            let res;
+            if (prev === undefined) res = await s.create(key, enc(`${round}`), i % 5 === 0 ? lease : 0);
+            else if (op === 0) res = await s.delete(key, prev);
+            else res = await s.update(key, enc(`${round}-${i}`), prev);
+            if (op === 0 && prev !== undefined) revs.delete(key);
+            else revs.set(key, res.revision);
+          }),
+        );
+        if (round === 3) await s.compact((await s.currentRevision()) - 20);
+      }
+      await s.revokeLease(lease);
+      const now = await s.range('/cur/');
+      const counted = await s.range('/cur/', { countOnly: true });
+      const paged = await s.range('/cur/', { limit: 7, startKey: '/cur/k10' });
+      // One write elsewhere makes the same revision a past one: now it is served from the history.
+      await s.create('/elsewhere', enc('x'));
+      const past = await s.range('/cur/', { revision: now.revision });
+      assert.deepEqual(now.kvs, past.kvs);
+      assert.equal(counted.count, past.count);
+      const pastPaged = await s.range('/cur/', { limit: 7, startKey: '/cur/k10', revision: now.revision });
+      assert.deepEqual(paged, { ...pastPaged, revision: paged.revision });
+      assert.ok(now.kvs.length > 0 && now.kvs.length < 40);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('opens a database written before kine_current existed and answers the same', async () => {
+    const file = freshPath();
+    let s = await openSqliteStore({ path: file, compactIntervalMs: 0 });
+    const a = await s.create('/old/a', enc('a1'));
+    await s.update('/old/a', enc('a2'), a.revision);
+    const b = await s.create('/old/b', enc('b'));
+    await s.delete('/old/b', b.revision);
+    await s.create('/old/c', enc('c'));
+    const d = await s.create('/old/d', enc('d1'));
+    await s.delete('/old/d', d.revision);
+    await s.create('/old/d', enc('d2'));
+    const before = await s.range('/old/');
+    await s.close();
+    // The previous schema: the same file without kine_current and its triggers.
+    const db = new Database(file);
+    db.exec(`DROP TRIGGER kine_current_put; DROP TRIGGER kine_current_delete; DROP TABLE kine_current`);
+    db.close();
+
+    s = await openSqliteStore({ path: file, compactIntervalMs: 0 });
+    try {
+      const after = await s.range('/old/');
+      assert.deepEqual(after, before);
+      assert.deepEqual(after.kvs.map((kv) => [kv.key, dec(kv.value)]), [['/old/a', 'a2'], ['/old/c', 'c'], ['/old/d', 'd2']]);
+      // Kept from here on.
+      await s.delete('/old/a');
+      await s.create('/old/e', enc('e'));
+      assert.deepEqual((await s.range('/old/')).kvs.map((kv) => kv.key), ['/old/c', '/old/d', '/old/e']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('finds rows by index on every hot path, never by scanning the table', async () => {
     const file = freshPath();
     await (await openSqliteStore({ path: file, compactIntervalMs: 0 })).close();
@@ -152,11 +223,16 @@ describe('SQLite store', () => {
           : [7, 5].slice(0, sql.split('?').length - 1);
         return (stmt.all(params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
       };
-      for (const sql of [LATEST_SQL, AT_SQL, listSql(true), listSql(false), historySql(true), LEASE_KEYS_SQL]) {
+      for (const sql of [LATEST_SQL, AT_SQL, listSql(true), listSql(false), historySql(true), LEASE_KEYS_SQL, listCurrentSql(true), countCurrentSql(true)]) {
         const p = plan(sql);
-        assert.doesNotMatch(p, /SCAN (kine|kv|m|p)( |$|;)(?!USING)/, `full scan in plan of ${sql}: ${p}`);
+        assert.doesNotMatch(p, /SCAN (kine|kv|m|p|c|kine_current)( |$|;)(?!USING)/, `full scan in plan of ${sql}: ${p}`);
         assert.doesNotMatch(p, /TEMP B-TREE/, `sort in plan of ${sql}: ${p}`);
       }
+      // The current-revision range: one walk of kine_current, one primary key probe per key.
+      const current = plan(listCurrentSql(true));
+      assert.match(current, /SEARCH c USING PRIMARY KEY \(name>\? AND name<\?\)/, current);
+      assert.match(current, /SEARCH kv USING INTEGER PRIMARY KEY \(rowid=\?\)/, current);
+      assert.doesNotMatch(current, /SUBQUERY|GROUP BY/, current);
     } finally {
       db.close();
     }

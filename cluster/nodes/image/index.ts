@@ -1,0 +1,44 @@
+/**
+ * Every image a cluster needs, in the host's engine: the node image (offline from
+ * Debian packages on a Linux host as root with debootstrap, else from the Dockerfile)
+ * and the pod images preloaded into each node (pause, busybox, http-echo).
+ */
+import type Docker from 'dockerode';
+import { spawnSync } from 'node:child_process';
+import { ensureNodeImageFromDockerfile } from './dockerfile-build.js';
+import { imageId } from './import.js';
+import { ensureNodeImage, nodeImageRefs } from './offline-build.js';
+import type { NodeImageOptions, NodeImageResult } from './offline-build.js';
+import { ensurePodImages } from './pod-images.js';
+import type { PodImagesResult } from './pod-images.js';
+
+export { ensureNodeImage, nodeImageRefs, NODE_IMAGE_REPO, NODE_BASE_IMAGE_REPO, NODE_IMAGE_CHANGES } from './offline-build.js';
+export type { NodeImageOptions, NodeImageResult } from './offline-build.js';
+export { ensureNodeImageFromDockerfile, dockerfileImageRefs } from './dockerfile-build.js';
+export { ensurePodImages, PAUSE_IMAGE, BUSYBOX_IMAGE, HTTP_ECHO_IMAGE, POD_IMAGES, CONTENT_HASH_LABEL } from './pod-images.js';
+export type { PodImagesResult } from './pod-images.js';
+export { defaultCacheDir, DEFAULT_AGENT_DIR, NODE_IMAGE_DIR } from './paths.js';
+
+export type NodeImageMethod = 'auto' | 'offline' | 'dockerfile';
+
+/** True when this host can build offline: Linux, root, debootstrap on PATH. */
+export function canBuildOffline(): boolean {
+  return process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status === 0;
+}
+
+export interface ClusterImages {
+  node: NodeImageResult;
+  pod: PodImagesResult;
+}
+
+/** The node image and the pod images, built when missing ('auto': offline when possible). */
+export async function ensureClusterImages(docker: Docker, opts: NodeImageOptions & { method?: NodeImageMethod } = {}): Promise<ClusterImages> {
+  const method = opts.method ?? 'auto';
+  // 'auto': an offline-built image already there needs no root to reuse.
+  const offline =
+    method === 'offline' ||
+    (method === 'auto' && ((await imageId(docker, nodeImageRefs(opts.agentDir).node)) !== undefined || canBuildOffline()));
+  const node = offline ? await ensureNodeImage(docker, opts) : await ensureNodeImageFromDockerfile(docker, opts);
+  const pod = await ensurePodImages(docker, { cacheDir: opts.cacheDir });
+  return { node, pod };
+}
