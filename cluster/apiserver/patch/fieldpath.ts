@@ -14,9 +14,9 @@ export class FieldSet {
   static fromFieldsV1(v: JsonValue | undefined, isRoot = true): FieldSet {
     const s = new FieldSet();
     if (!isJsonObject(v)) return s;
-    for (const [k, child] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
       if (k === '.') s.member = true;
-      else s.children.set(k, FieldSet.fromFieldsV1(child, false));
+      else s.children.set(k, FieldSet.fromFieldsV1(v[k], false));
     }
     // `{}` is a leaf member; a node with children is a member only when it carries ".".
     if (!isRoot && s.children.size === 0) s.member = true;
@@ -215,19 +215,34 @@ export function mergeInPlace(set: FieldSet, other: FieldSet): void {
   }
 }
 
-const ELEMENT_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
-
 /** structured-merge-diff orders field names, then keys, then values, then indices. */
+function elementRank(pe: PathElement): number {
+  switch (pe.charCodeAt(0)) {
+    case 102: // f
+      return 0;
+    case 107: // k
+      return 1;
+    case 118: // v
+      return 2;
+    case 105: // i
+      return 3;
+    default:
+      return 9;
+  }
+}
+
+function compareElements(a: PathElement, b: PathElement): number {
+  const ta = elementRank(a);
+  const tb = elementRank(b);
+  if (ta !== tb) return ta - tb;
+  if (ta === 3) return Number(a.slice(2)) - Number(b.slice(2));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortedElements(keys: Iterable<PathElement>): PathElement[] {
   const list = [...keys];
   if (list.length < 2) return list;
-  return list.sort((a, b) => {
-    const ta = ELEMENT_ORDER[a[0]] ?? 9;
-    const tb = ELEMENT_ORDER[b[0]] ?? 9;
-    if (ta !== tb) return ta - tb;
-    if (a[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  return list.sort(compareElements);
 }
 
 export function fieldElement(name: string): PathElement {

@@ -44,7 +44,10 @@ export function copyJson<T extends JsonValue | undefined>(v: T): T {
     return out as T;
   }
   const out: JsonObject = {};
-  for (const k of Object.keys(v)) setKey(out, k, copyJson((v as JsonObject)[k]));
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__') setKey(out, k, copyJson((v as JsonObject)[k]));
+    else out[k] = copyJson((v as JsonObject)[k]);
+  }
   return out as T;
 }
 

@@ -223,7 +223,6 @@ export interface RecordUpdateOptions {
  * Returns a new object; `after` is not modified.
  */
 export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
-  const beforeMF = opts.before && isJsonObject(opts.before.metadata) ? opts.before.metadata.managedFields : undefined;
   const afterMF = isJsonObject(opts.after.metadata) ? opts.after.metadata.managedFields : undefined;
   const after = copyForManagedFields(opts.after);
   // A client that sends `managedFields: []` resets them (fieldmanager isResetManagedFields).
@@ -231,8 +230,9 @@ export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
     delete (after.metadata as JsonObject).managedFields;
     return after;
   }
-  const userChanged = afterMF !== undefined && !jsonEqual(afterMF, beforeMF);
-  const owners = decodeManagedFields(userChanged ? opts.after : opts.before);
+  // managedFields the client changed are taken as given; unchanged ones decode the same from
+  // either object, so there is no need to compare them.
+  const owners = decodeManagedFields(afterMF !== undefined ? opts.after : opts.before);
   const walker = new TypedWalker(typesFor(after, opts.fieldTypes));
   const { changed, removed } = walker.diff(
     opts.before ? withoutManagedFields(opts.before) : undefined,
@@ -338,23 +338,26 @@ function prune(walker: TypedWalker, merged: JsonObject, lastSet: FieldSet, owner
   for (const o of owners.values()) managed = managed.union(o.set);
   const present = walker.toFieldSet(merged);
   const remove = new FieldSet();
-  const visit = (node: FieldSet, path: FieldPath): void => {
+  // Walks lastSet with the matching nodes of managed and present alongside (undefined once absent).
+  const visit = (node: FieldSet, ownedParent: FieldSet | undefined, presentParent: FieldSet | undefined, path: FieldPath): void => {
     for (const [pe, child] of node.children) {
-      const p = [...path, pe];
-      const ownedNode = managed.node(p);
+      const ownedNode = ownedParent?.children.get(pe);
+      const presentNode = presentParent?.children.get(pe);
       const namedField = pe.startsWith('f:') && child.children.size > 0;
       if (child.member || namedField) {
         const owned = ownedNode?.member === true || (namedField && ownedNode !== undefined && !ownedNode.isEmpty());
-        const exists = present.node(p) !== undefined;
-        if (!owned && exists && !(p.length === 1 && STRIPPED.some((s) => s.length === 1 && s[0] === pe))) {
-          remove.insert(p);
+        const exists = presentNode !== undefined;
+        if (!owned && exists && !(path.length === 0 && STRIPPED.some((s) => s.length === 1 && s[0] === pe))) {
+          remove.insert([...path, pe]);
           continue;
         }
       }
-      visit(child, p);
+      path.push(pe);
+      visit(child, ownedNode, presentNode, path);
+      path.pop();
     }
   };
-  visit(lastSet, []);
+  visit(lastSet, managed, present, []);
   return remove.isEmpty() ? merged : walker.removeItems(merged, remove);
 }
 

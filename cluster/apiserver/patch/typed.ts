@@ -3,7 +3,7 @@
 // an applied configuration into a live object, and removal of field paths. Field types come
 // from a FieldTypeLookup; without one a list is atomic and an object is a granular map.
 import { FieldSet, fieldElement, keyElement, valueElement, type PathElement } from './fieldpath.js';
-import { isJsonObject, jsonClone, jsonEqual, type JsonObject, type JsonValue } from './json.js';
+import { copyJson, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './json.js';
 import { isPureFieldTypeLookup, type FieldType, type FieldTypeLookup } from './schema.js';
 
 type Shape = 'map' | 'atomic' | 'set' | 'assoc' | 'scalar';
@@ -335,11 +335,11 @@ export class TypedWalker {
   }
 
   private mergeAt(live: JsonValue | undefined, config: JsonValue | undefined, tn: TypeNode, isRoot = false): JsonValue | undefined {
-    if (config === undefined) return live === undefined ? undefined : jsonClone(live);
-    if (live === undefined) return jsonClone(config);
+    if (config === undefined) return live === undefined ? undefined : copyJson(live);
+    if (live === undefined) return copyJson(config);
     const sl = isRoot ? 'map' : shapeOf(live, tn.type);
     const sc = isRoot ? 'map' : shapeOf(config, tn.type);
-    if (sl !== sc) return jsonClone(config);
+    if (sl !== sc) return copyJson(config);
     if (sl === 'map') {
       const out: JsonObject = {};
       const lo = live as JsonObject;
@@ -352,7 +352,7 @@ export class TypedWalker {
       return out;
     }
     if (sl === 'set' || sl === 'assoc') return this.mergeList(live as JsonValue[], config as JsonValue[], tn, sl);
-    return jsonClone(config);
+    return copyJson(config);
   }
 
   /**
@@ -373,7 +373,7 @@ export class TypedWalker {
     const out: JsonValue[] = [];
     const mergeItem = (pe: PathElement, l: JsonValue | undefined, r: JsonValue | undefined): void => {
       const v = shape === 'set' ? (r ?? l) : this.mergeItem(l, r, tn);
-      if (v !== undefined) out.push(jsonClone(v));
+      if (v !== undefined) out.push(copyJson(v));
     };
     let li = 0;
     let ri = 0;

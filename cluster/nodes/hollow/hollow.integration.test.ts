@@ -149,11 +149,13 @@ spec:
         return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined;
       });
       await pool.remove('extra-0');
-      const node = await eventually('extra-0 Ready=Unknown', async () => {
+      // The condition and the unreachable taint are written by separate steps of the controller: wait for both.
+      const node = await eventually('extra-0 Ready=Unknown and tainted unreachable', async () => {
         const n = await getJSON<Node>(['get', 'node', 'extra-0']);
-        return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' ? n : undefined;
+        const unknown = n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+        return unknown && n.spec?.taints?.some((x) => x.key === 'node.kubernetes.io/unreachable') ? n : undefined;
       }, 60_000);
-      assert.ok(node.spec?.taints?.some((x) => x.key === 'node.kubernetes.io/unreachable'), JSON.stringify(node.spec?.taints));
+      assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.reason, 'NodeStatusUnknown');
       // The launcher's hollow nodes keep heartbeating and stay Ready.
       const nodes = await getJSON<{ items: Node[] }>(['get', 'nodes', '-l', 'node.kubernetes.io/instance-type=hollow']);
       const launcherNodes = nodes.items.filter((n) => n.metadata!.name!.startsWith('hollow-node-'));
