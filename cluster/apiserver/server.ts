@@ -143,12 +143,12 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
       fieldValidation: parseFieldValidation(url),
       force: url.searchParams.get('force') === 'true',
     };
-    if (info.verb === 'watch') metrics.watchers++;
-    try {
-      await routeResource(opts.context, apiReq, opts.virtual);
-    } finally {
-      if (info.verb === 'watch') metrics.watchers--;
+    if (info.verb === 'watch') {
+      // A watch lives until its connection closes, long after the handler returned.
+      metrics.watchers++;
+      res.once('close', () => metrics.watchers--);
     }
+    await routeResource(opts.context, apiReq, opts.virtual);
   }
 
   async function handleNonResource(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {

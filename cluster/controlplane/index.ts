@@ -83,6 +83,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   const store = await openStore(opts);
   let apiserver;
+  // The scheduler's and controllers' own metrics join the API server's /metrics once they run.
+  let componentMetrics: (() => string) | undefined;
   try {
     apiserver = await startKubeAPIServer({
       store,
@@ -90,6 +92,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       host,
       port: opts.port ?? 6443,
       advertiseAddress: addresses[0] ?? '127.0.0.1',
+      extraMetrics: () => componentMetrics?.() ?? '',
       log,
     });
   } catch (err) {
@@ -114,6 +117,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       hollowNodes: opts.hollowNodes,
       hollowNodeOptions: opts.hollowNodeOptions,
     });
+    componentMetrics = () => components.metrics();
   } catch (err) {
     await apiserver.stop();
     await store.close();
