@@ -39,14 +39,19 @@ export class FieldSet {
   }
 
   node(path: FieldPath): FieldSet | undefined {
-    let n: FieldSet | undefined = this;
-    for (let i = 0; i < path.length && n; i++) n = n.children.get(path[i]);
+    if (path.length === 0) return this;
+    let n = this.children.get(path[0]);
+    for (let i = 1; i < path.length && n; i++) n = n.children.get(path[i]);
     return n;
   }
 
   insert(path: FieldPath): void {
-    let n: FieldSet = this;
-    for (const pe of path) n = n.child(pe);
+    if (path.length === 0) {
+      this.member = true;
+      return;
+    }
+    let n = this.child(path[0]);
+    for (let i = 1; i < path.length; i++) n = n.child(path[i]);
     n.member = true;
   }
 

@@ -33,9 +33,7 @@ class TypeNode {
   }
 
   at(names: string[]): TypeNode {
-    let n: TypeNode = this;
-    for (const name of names) n = n.child(name);
-    return n;
+    return names.reduce<TypeNode>((n, name) => n.child(name), this);
   }
 }
 

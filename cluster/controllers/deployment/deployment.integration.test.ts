@@ -15,7 +15,7 @@ import type { LaunchedCluster } from '../../../test/support/cluster.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
 import type { ControllerContext, RunningController } from '../context.js';
 import { CONTROLLERS } from '../manager.js';
-import { eventually, getOrUndefined } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined } from '../testing/harness.js';
 import { startReplicaSetController, startReplicationControllerController } from '../replicaset/index.js';
 import { startDeploymentController } from './controller.js';
 

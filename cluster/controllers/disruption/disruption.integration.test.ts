@@ -11,9 +11,9 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { StatusError } from '../../api/status.js';
 import { NODES, PODDISRUPTIONBUDGETS, PODS, REPLICASETS } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import type { Harness } from '../namespace/testing/harness.js';
-import { eventually } from '../namespace/testing/harness.js';
-import { startQuietHarness } from '../podautoscaler/testing/quiet-harness.js';
+import type { Harness } from '../testing/harness.js';
+import { eventually } from '../testing/harness.js';
+import { QUIET, startHarness } from '../testing/harness.js';
 import { startDisruptionController } from './controller.js';
 
 let h: Harness;
@@ -21,7 +21,7 @@ const ns = 'default';
 const labels = { app: 'web' };
 
 before(async () => {
-  h = await startQuietHarness();
+  h = await startHarness(QUIET);
   h.start((ctx) => startDisruptionController(ctx));
 });
 after(async () => {

@@ -6,8 +6,8 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { ENDPOINTS, ENDPOINTSLICES, PODS, SERVICES } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
 import { startEndpointsController } from '../endpoints/controller.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { startEndpointSliceController } from './controller.js';
 
 let h: Harness;

@@ -5,8 +5,8 @@ import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { CONFIGMAPS, CUSTOMRESOURCEDEFINITIONS } from '../../client/index.js';
 import type { GVR, KubeObject } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { startGarbageCollector } from './controller.js';
 
 let h: Harness;

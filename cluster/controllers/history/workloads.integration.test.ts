@@ -16,7 +16,7 @@ import { launchCluster, type LaunchedCluster } from '../../../test/support/clust
 import { runKubectl } from '../../../test/support/kubectl.js';
 import type { ControllerContext, RunningController } from '../context.js';
 import { CONTROLLERS } from '../manager.js';
-import { eventually, getOrUndefined } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined } from '../testing/harness.js';
 import { startCronJobController, type CronJobController } from '../cronjob/index.js';
 import { startDaemonSetController } from '../daemonset/index.js';
 import { JOB_TRACKING_FINALIZER, startJobController, startTTLAfterFinishedController } from '../job/index.js';

@@ -11,8 +11,8 @@ import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES } from '../../client/index.js';
 import type { GVR } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
 import { startNamespaceController } from './controller.js';
-import { eventually, getOrUndefined, startHarness } from './testing/harness.js';
-import type { Harness } from './testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 
 let h: Harness;
 const WIDGETS: GVR = { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true };

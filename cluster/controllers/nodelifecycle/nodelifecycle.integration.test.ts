@@ -5,8 +5,8 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { LEASES, NODES, PODS } from '../../client/index.js';
 import { startNodeIpamController } from '../nodeipam/controller.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { startNodeLifecycleController } from './controller.js';
 
 let h: Harness;

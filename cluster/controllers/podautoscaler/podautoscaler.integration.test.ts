@@ -11,20 +11,20 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.js
 import type { Event, Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import { DEPLOYMENTS, EVENTS, HORIZONTALPODAUTOSCALERS, NAMESPACES, PODS } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import type { Harness } from '../namespace/testing/harness.js';
-import { eventually } from '../namespace/testing/harness.js';
+import type { Harness } from '../testing/harness.js';
+import { eventually } from '../testing/harness.js';
 import { startHorizontalPodAutoscalerController } from './controller.js';
 import { FakeMetricsSource } from './fake-metrics.js';
 import { ResourceMetricsApiSource } from './metrics.js';
 import type { MetricsSource } from './metrics.js';
-import { startQuietHarness } from './testing/quiet-harness.js';
+import { QUIET, startHarness } from '../testing/harness.js';
 
 let h: Harness;
 const fake = new FakeMetricsSource();
 const labels = { app: 'web' };
 
 before(async () => {
-  h = await startQuietHarness();
+  h = await startHarness(QUIET);
   // Namespace `default` reads the fake; every other namespace the real (absent) metrics API.
   const real = new ResourceMetricsApiSource(h.client);
   const routed: MetricsSource = { getResourceMetric: (r, ns, sel, c) => (ns === 'default' ? fake : real).getResourceMetric(r, ns, sel, c) };

@@ -6,16 +6,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigMap, Pod, ResourceQuota } from 'kubernetes-types/core/v1.js';
 import { CONFIGMAPS, PODS, RESOURCEQUOTAS } from '../../client/index.js';
-import type { Harness } from '../namespace/testing/harness.js';
-import { eventually } from '../namespace/testing/harness.js';
-import { startQuietHarness } from '../podautoscaler/testing/quiet-harness.js';
+import type { Harness } from '../testing/harness.js';
+import { eventually } from '../testing/harness.js';
+import { QUIET, startHarness } from '../testing/harness.js';
 import { startResourceQuotaController } from './controller.js';
 
 let h: Harness;
 const ns = 'default';
 
 before(async () => {
-  h = await startQuietHarness();
+  h = await startHarness(QUIET);
   h.start((ctx) => startResourceQuotaController(ctx, { resyncPeriodMs: 60_000 }));
 });
 after(async () => {

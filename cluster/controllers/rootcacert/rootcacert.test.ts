@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { ConfigMap, Namespace } from 'kubernetes-types/core/v1.js';
 import { CONFIGMAPS, NAMESPACES } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { desiredRootCAConfigMap, ROOT_CA_CONFIGMAP, startRootCACertController } from './controller.js';
 
 test('desiredRootCAConfigMap keeps other metadata and is undefined when right', () => {

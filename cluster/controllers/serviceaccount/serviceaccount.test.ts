@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Namespace, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { NAMESPACES, SERVICEACCOUNTS } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { missingServiceAccounts, startServiceAccountController } from './controller.js';
 
 test('missingServiceAccounts', () => {

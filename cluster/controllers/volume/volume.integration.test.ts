@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, STORAGECLASSES } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../namespace/testing/harness.js';
-import type { Harness } from '../namespace/testing/harness.js';
+import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import type { Harness } from '../testing/harness.js';
 import { startVolumeController } from './controller.js';
 import { findBestMatch } from './matching.js';
 

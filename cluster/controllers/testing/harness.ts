@@ -3,12 +3,12 @@
  * control plane (`kubarium up`), a client and shared informers against it, and a
  * ControllerContext to start controllers with. Test support only.
  */
-import { EventRecorder, RestClient, SharedInformerFactory } from '../../../client/index.js';
-import { loadKubeconfig } from '../../../client/kubeconfig.js';
-import { StatusError } from '../../../api/status.js';
-import { launchCluster } from '../../../../test/support/cluster.js';
-import type { LaunchedCluster } from '../../../../test/support/cluster.js';
-import type { ControllerContext, ControllerStarter, RunningController } from '../../context.js';
+import { EventRecorder, RestClient, SharedInformerFactory } from '../../client/index.js';
+import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { StatusError } from '../../api/status.js';
+import { launchCluster } from '../../../test/support/cluster.js';
+import type { LaunchedCluster, LaunchOptions } from '../../../test/support/cluster.js';
+import type { ControllerContext, ControllerStarter, RunningController } from '../context.js';
 
 export interface Harness {
   cluster: LaunchedCluster;
@@ -17,13 +17,22 @@ export interface Harness {
   ctx: ControllerContext;
   /** The cluster CA PEM (from the kubeconfig's certificate-authority-data). */
   caCert: string;
+  /** What the controllers under test logged. */
+  logLines: string[];
   /** Starts controllers, then the shared informers (as the manager does). */
   start(...starters: ControllerStarter[]): RunningController[];
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const cluster = await launchCluster();
+/**
+ * The cluster runs its own controller manager too; pass launch options such as
+ * `{ args: ['--controllers', 'namespace-controller'] }` to keep its workload
+ * controllers from acting behind a test's back.
+ */
+export const QUIET: LaunchOptions = { args: ['--controllers', 'namespace-controller'] };
+
+export async function startHarness(launch: LaunchOptions = {}): Promise<Harness> {
+  const cluster = await launchCluster(launch);
   const client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'kube-controller-manager-test' });
   const informers = new SharedInformerFactory(client, { log: () => {} });
   const abort = new AbortController();
@@ -50,6 +59,7 @@ export async function startHarness(): Promise<Harness> {
     informers,
     ctx,
     caCert: loadKubeconfig(cluster.kubeconfig).ca ?? '',
+    logLines: lines,
     start(...starters) {
       const started = starters.flatMap((s) => {
         const r = s(ctx);
