@@ -5,9 +5,13 @@
  *
  *   node scripts/docker.mjs --status   prints whether an engine answers (exit 0 when it does)
  *   node scripts/docker.mjs --ensure   starts dockerd if needed and leaves it running
+ *
+ * `npm test` uses acquireDockerEngine/release: several test runs may share the dockerd
+ * one of them started (other sessions on the same machine), so it is stopped by the
+ * last run to leave, not by the one that started it. Bookkeeping in .cache/dockerd/.
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -59,15 +63,18 @@ export async function ensureDockerEngine(log = console.log) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, 'dockerd.log');
   const fd = openSync(logFile, 'a');
-  const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', fd, fd] });
+  // Serve the socket DOCKER_HOST names, when it names one.
+  const args = process.env.DOCKER_HOST?.startsWith('unix://') ? [`--host=${process.env.DOCKER_HOST}`] : [];
+  const child = spawn('dockerd', args, { detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exited = false;
   child.on('exit', () => (exited = true));
   child.unref();
   log(`docker: started dockerd (pid ${child.pid}, log ${logFile})`);
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !exited) {
-    if (await engineAnswers(1000)) return { ok: true, started: child };
+  while (Date.now() < deadline) {
+    // Ours may exit having lost a race with another run's dockerd: then that one answers.
+    if (await engineAnswers(1000)) return { ok: true, started: exited ? undefined : child };
     await sleep(200);
   }
   log(`docker: dockerd did not answer within 30 s${exited ? ' (it exited)' : ''} — see ${logFile}; tests that need Docker will skip`);
@@ -97,4 +104,52 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('usage: node scripts/docker.mjs --status | --ensure');
     process.exit(2);
   }
+}
+
+const stateDir = join(repoRoot, '.cache', 'dockerd');
+const usersDir = join(stateDir, 'users');
+const ownerFile = join(stateDir, 'started.pid');
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+function liveUsers() {
+  if (!existsSync(usersDir)) return [];
+  return readdirSync(usersDir)
+    .map(Number)
+    .filter((pid) => {
+      if (pidAlive(pid)) return true;
+      rmSync(join(usersDir, String(pid)), { force: true }); // a run that died without releasing
+      return false;
+    });
+}
+
+/**
+ * ensureDockerEngine for a test run: registers this process as a user of the engine.
+ * `release()` unregisters it and, when we (or another run) started dockerd and no
+ * other run still uses it, stops it.
+ */
+export async function acquireDockerEngine(log = console.log) {
+  mkdirSync(usersDir, { recursive: true });
+  writeFileSync(join(usersDir, String(process.pid)), '');
+  const { ok, started } = await ensureDockerEngine(log);
+  if (started) writeFileSync(ownerFile, String(started.pid));
+  const release = async () => {
+    rmSync(join(usersDir, String(process.pid)), { force: true });
+    if (!existsSync(ownerFile) || liveUsers().length > 0) return;
+    const pid = Number(readFileSync(ownerFile, 'utf8'));
+    rmSync(ownerFile, { force: true });
+    if (!pidAlive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 150 && pidAlive(pid); i++) await sleep(200);
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    log(`docker: stopped the dockerd started for the tests (pid ${pid})`);
+  };
+  return { ok, release };
 }

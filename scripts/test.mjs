@@ -10,14 +10,15 @@
  * .cache/bin and exported as KUBARIUM_KUBECTL / KUBARIUM_HELM; native addons
  * built for Electron by `npm start` are rebuilt for Node (scripts/native.mjs); when no
  * Docker engine answers, dockerd is started if installed and we are root, and stopped
- * after the tests (scripts/docker.mjs) — tests that need Docker skip without one.
+ * after the tests by the last run using it (scripts/docker.mjs) — tests that need
+ * Docker skip without one.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import process from 'node:process';
-import { ensureDockerEngine, stopDockerd } from './docker.mjs';
+import { acquireDockerEngine } from './docker.mjs';
 import { ensureNativeForNode } from './native.mjs';
 import { ensureDebianPackages } from './prereqs.mjs';
 import { ensureKubeTools, repoRoot } from './tools.mjs';
@@ -82,9 +83,9 @@ try {
   process.exit(1);
 }
 const env = prepare();
-const docker = await ensureDockerEngine((line) => console.log(line));
+const docker = await acquireDockerEngine((line) => console.log(line));
 if (files.length === 0) {
-  if (docker.started) await stopDockerd(docker.started);
+  await docker.release();
   console.log('test: no *.test.ts files found');
   process.exit(selectors.length > 0 ? 1 : 0);
 }
@@ -103,7 +104,7 @@ console.log(`test: ${files.length} file(s), concurrency ${concurrency}`);
 const child = spawn(process.execPath, runnerArgs, { cwd: repoRoot, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', async (code, signal) => {
-  // The dockerd we started goes with us; its images (the node image cache) stay on disk.
-  if (docker.started) await stopDockerd(docker.started);
+  // A dockerd started for tests goes with the last run using it; its images (the node image cache) stay on disk.
+  await docker.release();
   process.exit(code ?? (signal ? 1 : 0));
 });

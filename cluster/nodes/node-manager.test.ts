@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectDocker } from './docker.js';
-import { BUSYBOX_IMAGE, ensureClusterImages, POD_IMAGES } from './image/index.js';
+import { BUSYBOX_IMAGE, ensureClusterImages, HTTP_ECHO_IMAGE, PAUSE_IMAGE, POD_IMAGES } from './image/index.js';
 import { CLUSTER_LABEL, nodeVolumeName } from './names.js';
 import { nodeImageIds } from './nested-engine.js';
 import { detectPrivilegeMode } from './privilege.js';
@@ -69,11 +69,35 @@ describe('NodeManager', { skip }, () => {
     assert.equal(fails.exitCode, 3);
   });
 
-  test('loadImage side-loads only what the node lacks', async () => {
+  test('a pod-shaped set: pause sandbox, http-echo and busybox sharing its network namespace', async () => {
+    const run = async (...args: string[]) => {
+      const r = await manager.exec('node-a', ['docker', ...args]);
+      assert.equal(r.exitCode, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    await run('run', '-d', '--name', 'sandbox', PAUSE_IMAGE);
+    await run('run', '-d', '--name', 'echo', '--network', 'container:sandbox', HTTP_ECHO_IMAGE, '-text=hi from echo', '-listen=:8080');
+    const ip = await run('inspect', '--format', '{{.NetworkSettings.IPAddress}}', 'sandbox');
+    assert.match(ip, /^10\.244\.1\.\d+$/, 'the sandbox takes an address from the node pod range');
+    let body = '';
+    for (let i = 0; i < 50 && body !== 'hi from echo'; i++) {
+      const r = await manager.exec('node-a', ['docker', 'run', '--rm', '--network', 'container:sandbox', BUSYBOX_IMAGE, 'wget', '-qO-', 'http://127.0.0.1:8080/']);
+      body = r.stdout.trim();
+    }
+    assert.equal(body, 'hi from echo');
+    const t0 = performance.now();
+    await run('stop', '-t', '10', 'sandbox');
+    assert.ok(performance.now() - t0 < 5000, 'pause exits on SIGTERM instead of waiting for the kill');
+    await run('rm', '-f', 'echo', 'sandbox');
+  });
+
+  test('loadImage and loadImageAll side-load only what a node lacks', async () => {
     assert.deepEqual(await manager.loadImage('node-a', BUSYBOX_IMAGE), []);
     await manager.exec('node-a', ['docker', 'rmi', BUSYBOX_IMAGE]);
     assert.deepEqual(await manager.loadImage('node-a', [BUSYBOX_IMAGE]), [BUSYBOX_IMAGE]);
     await assert.rejects(manager.loadImage('node-a', 'kubarium/absent:0'), /not in the host's Docker engine/);
+    await manager.exec('node-b', ['docker', 'rmi', BUSYBOX_IMAGE]);
+    assert.deepEqual(await manager.loadImageAll(BUSYBOX_IMAGE), { 'node-a': [], 'node-b': [BUSYBOX_IMAGE] });
   });
 
   test('stop and start a node: its engine comes back with its images', async () => {

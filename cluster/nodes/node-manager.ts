@@ -281,6 +281,16 @@ export class NodeManager {
     return loadImagesIntoNode(this.docker, this.container(name), typeof refs === 'string' ? [refs] : [...refs]);
   }
 
+  /**
+   * `kind load docker-image` for the whole cluster: loads the images into every running
+   * node (what `npm run cluster -- load-image IMAGE...` does). Returns the refs loaded per node.
+   */
+  async loadImageAll(refs: string | readonly string[]): Promise<Record<string, string[]>> {
+    const running = (await this.list()).filter((n) => n.state === 'running');
+    const loaded = await Promise.all(running.map((n) => this.loadImage(n.name, refs)));
+    return Object.fromEntries(running.map((n, i) => [n.name, loaded[i]]));
+  }
+
   /** Runs a command in the node container (e.g. `docker run ...` against its engine). */
   exec(name: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult> {
     return execIn(this.container(name), cmd, opts);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Node container entrypoint (run by tini -g, which forwards signals to this whole group):
+# Node container entrypoint (run by tini, which reaps orphans and forwards signals here):
 # the node's container runtime (a Docker engine) first, then the node agent, restarted
 # when it exits as systemd restarts a kubelet. Environment (set by cluster/nodes):
 #   KUBARIUM_NODE_NAME, KUBARIUM_CLUSTER, KUBARIUM_API_SERVER, KUBARIUM_BOOTSTRAP_TOKEN,
@@ -39,16 +39,26 @@ if [ -n "${KUBARIUM_POD_CIDR:-}" ]; then
 fi
 mkdir -p /var/log/kubarium
 # shellcheck disable=SC2086
-dockerd $args ${KUBARIUM_DOCKERD_ARGS:-} >/var/log/kubarium/dockerd.log 2>&1 &
+dockerd $args ${KUBARIUM_DOCKERD_ARGS:-} >>/var/log/kubarium/dockerd.log 2>&1 &
 dockerd_pid=$!
 
 stopping=0
 agent_pid=""
+# docker stop: the agent first (it may stop its pods gracefully), then whatever still
+# runs is killed, as on a power-off, and the engine stops without waiting for it.
 shutdown() {
   stopping=1
-  [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null
+  if [ -n "$agent_pid" ]; then
+    kill -TERM "$agent_pid" 2>/dev/null
+    i=0
+    while kill -0 "$agent_pid" 2>/dev/null && [ "$i" -lt "${KUBARIUM_AGENT_STOP_TIMEOUT_DS:-50}" ]; do
+      sleep 0.1
+      i=$((i + 1))
+    done
+  fi
+  docker ps -q 2>/dev/null | xargs -r docker kill >/dev/null 2>&1
   kill -TERM "$dockerd_pid" 2>/dev/null
-  wait
+  wait "$dockerd_pid"
   exit 0
 }
 trap shutdown TERM INT

@@ -55,7 +55,7 @@ describe('node and pod images', { skip }, () => {
 
   test('the node image holds node, docker, iptables and the agent', async () => {
     const info = await docker.getImage(first.ref).inspect();
-    assert.deepEqual(info.Config.Entrypoint, ['/usr/bin/tini', '-g', '--']);
+    assert.deepEqual(info.Config.Entrypoint, ['/usr/bin/tini', '--']);
     assert.deepEqual(info.Config.Cmd, ['/kubarium/entrypoint.sh']);
     const r = await runOnHost(first.ref, ['sh', '-c', 'node --version && dockerd --version && iptables --version && test -f /kubarium/agent/index.mjs && echo agent-ok']);
     // The image's ENTRYPOINT is tini: Cmd replaces the node entrypoint script here.

@@ -22,7 +22,7 @@ export const NODE_BASE_IMAGE_REPO = 'kubarium/node-base';
 export const NODE_IMAGE_CHANGES = [
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   'ENV container=docker',
-  'ENTRYPOINT ["/usr/bin/tini", "-g", "--"]',
+  'ENTRYPOINT ["/usr/bin/tini", "--"]',
   'CMD ["/kubarium/entrypoint.sh"]',
 ];
 
@@ -47,7 +47,8 @@ export interface NodeImageResult {
 
 /** The tags the given inputs produce, without building anything. */
 export function nodeImageRefs(agentDir = DEFAULT_AGENT_DIR): { base: string; node: string } {
-  const baseHash = rootfsHash(rootfsInputs());
+  // The base is the root plus its image config: a config change re-imports the cached root.
+  const baseHash = hashParts([rootfsHash(rootfsInputs()), JSON.stringify(NODE_IMAGE_CHANGES)]);
   const nodeHash = hashParts([baseHash, nodeLayerHash(agentDir)]);
   return { base: `${NODE_BASE_IMAGE_REPO}:${shortHash(baseHash)}`, node: `${NODE_IMAGE_REPO}:${shortHash(nodeHash)}` };
 }

@@ -5,7 +5,7 @@
  * named by the hash of its inputs (and the .debs in a shared download cache), so it is
  * made once; a change of inputs replaces it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashParts, shortHash } from './content-hash.js';
@@ -36,13 +36,28 @@ export interface RootfsInputs {
   arch: string;
 }
 
+/**
+ * The host's `node`: this process's binary, unless we run inside Electron (whose binary
+ * is not Node), then the `node` on PATH. The agents need Node >= 20.
+ */
+export function hostNodeBinary(): { path: string; version: string } {
+  if (!process.versions.electron) return { path: process.execPath, version: process.version };
+  const r = spawnSync('node', ['-p', 'process.execPath + " " + process.version'], { encoding: 'utf8' });
+  const [path, version] = r.status === 0 ? r.stdout.trim().split(' ') : [];
+  if (!path || !version || Number(version.slice(1).split('.')[0]) < 20) {
+    throw new Error('the offline node-image build copies the host\'s Node.js (>= 20) into the image: put `node` on PATH');
+  }
+  return { path, version };
+}
+
 export function rootfsInputs(): RootfsInputs {
+  const node = hostNodeBinary();
   return {
     suite: DEBIAN_SUITE,
     mirror: hostDebianMirror(DEBIAN_SUITE),
     packages: nodeImagePackages(),
-    nodeBinary: process.execPath,
-    nodeVersion: process.version,
+    nodeBinary: node.path,
+    nodeVersion: node.version,
     arch: process.arch,
   };
 }
@@ -98,6 +113,11 @@ export async function ensureRootfs(opts: EnsureRootfsOptions): Promise<{ dir: st
   }
   copyFileSync(inputs.nodeBinary, join(partial, 'usr/local/bin/node'));
   chmodSync(join(partial, 'usr/local/bin/node'), 0o755);
+  // A distribution's node may link its own libnode: check that the copy runs in the root.
+  const check = spawnSync('chroot', [partial, '/usr/local/bin/node', '--version'], { encoding: 'utf8' });
+  if (check.status !== 0 || check.stdout.trim() !== inputs.nodeVersion) {
+    throw new Error(`the host's node (${inputs.nodeBinary}) does not run inside the Debian ${inputs.suite} root: ${(check.stderr || check.stdout).trim()} — use a node from nodejs.org or NodeSource`);
+  }
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
   // One root is enough: drop those of earlier inputs.
