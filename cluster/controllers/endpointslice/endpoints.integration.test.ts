@@ -6,13 +6,13 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { ENDPOINTS, ENDPOINTSLICES, PODS, SERVICES } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
 import { startEndpointsController } from '../endpoints/controller.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { startEndpointSliceController } from './controller.js';
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(QUIET);
   h.start(startEndpointsController, (ctx) => startEndpointSliceController(ctx, { maxEndpointsPerSlice: 2 }));
 });
 after(async () => {

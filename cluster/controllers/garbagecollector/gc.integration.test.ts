@@ -5,7 +5,7 @@ import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { CONFIGMAPS, CUSTOMRESOURCEDEFINITIONS } from '../../client/index.js';
 import type { GVR, KubeObject } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { startGarbageCollector } from './controller.js';
 
@@ -13,7 +13,7 @@ let h: Harness;
 const GADGETS: GVR = { group: 'example.com', version: 'v1', resource: 'gadgets', kind: 'Gadget', namespaced: true };
 
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(QUIET);
   h.start((ctx) => startGarbageCollector(ctx, { discoveryPeriodMs: 1000 }));
 });
 after(async () => {

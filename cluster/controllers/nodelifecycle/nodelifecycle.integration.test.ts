@@ -5,7 +5,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { LEASES, NODES, PODS } from '../../client/index.js';
 import { startNodeIpamController } from '../nodeipam/controller.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { startNodeLifecycleController } from './controller.js';
 
@@ -13,7 +13,8 @@ let h: Harness;
 let renewing: NodeJS.Timeout | undefined;
 let renewingLost: NodeJS.Timeout | undefined;
 before(async () => {
-  h = await startHarness();
+  // Only this test's node controllers act on its nodes (the cluster runs just the namespace controller).
+  h = await startHarness(QUIET);
   h.start((ctx) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 }), startNodeIpamController);
 });
 after(async () => {
@@ -25,9 +26,10 @@ after(async () => {
 const micro = () => new Date().toISOString().replace('Z', '000Z');
 
 async function makeNode(name: string): Promise<void> {
-  const n = await h.client.create<Node>(NODES, { metadata: { name } });
+  await h.client.create<Node>(NODES, { metadata: { name } });
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await h.client.updateStatus<Node>(NODES, { ...n, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+  // A merge patch of status, as a kubelet's: the node IPAM controller may write spec.podCIDR meanwhile.
+  await h.client.patch<Node>(NODES, name, { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } }, { subresource: 'status' });
   await h.client.create<Lease>(LEASES, { metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: micro() } });
 }
 

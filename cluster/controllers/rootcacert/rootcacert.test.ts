@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ConfigMap, Namespace } from 'kubernetes-types/core/v1.js';
 import { CONFIGMAPS, NAMESPACES } from '../../client/index.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { desiredRootCAConfigMap, ROOT_CA_CONFIGMAP, startRootCACertController } from './controller.js';
 
@@ -18,7 +18,7 @@ test('desiredRootCAConfigMap keeps other metadata and is undefined when right', 
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(QUIET);
   h.start((ctx) => startRootCACertController(ctx, { caCert: h.caCert }));
 });
 after(async () => {

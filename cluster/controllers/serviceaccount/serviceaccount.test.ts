@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Namespace, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { NAMESPACES, SERVICEACCOUNTS } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { missingServiceAccounts, startServiceAccountController } from './controller.js';
 
@@ -13,7 +13,7 @@ test('missingServiceAccounts', () => {
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(QUIET);
   h.start(startServiceAccountController);
 });
 after(async () => {

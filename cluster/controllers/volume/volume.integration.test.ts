@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, STORAGECLASSES } from '../../client/index.js';
-import { eventually, getOrUndefined, startHarness } from '../testing/harness.js';
+import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { startVolumeController } from './controller.js';
 import { findBestMatch } from './matching.js';
@@ -17,7 +17,7 @@ test('findBestMatch picks the smallest fitting volume of the same class', () => 
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(QUIET);
   h.start(startVolumeController);
 });
 after(async () => {
