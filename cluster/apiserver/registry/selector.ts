@@ -1,5 +1,7 @@
 /** metav1.LabelSelector matching (labels.Selector semantics), on JSON selectors. */
-import { isObject, objects, type JsonObject } from './json.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { selectorFromLabelSelector } from '../../api/labels.js';
+import { isObject, type JsonObject } from './json.js';
 
 /** True when the selector has neither matchLabels nor matchExpressions (matches everything). */
 export function selectorIsEmpty(sel: JsonObject): boolean {
@@ -8,31 +10,11 @@ export function selectorIsEmpty(sel: JsonObject): boolean {
   return ml + me === 0;
 }
 
+/** Whether the labels match; a selector with an invalid operator matches nothing (validation reports it). */
 export function selectorMatches(sel: JsonObject, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  if (isObject(sel.matchLabels)) {
-    for (const [k, v] of Object.entries(sel.matchLabels)) if (l[k] !== v) return false;
+  try {
+    return selectorFromLabelSelector(sel as LabelSelector).matches(labels);
+  } catch {
+    return false;
   }
-  for (const req of objects(sel, 'matchExpressions')) {
-    const key = String(req.key ?? '');
-    const values = Array.isArray(req.values) ? req.values.map(String) : [];
-    const has = Object.hasOwn(l, key);
-    switch (req.operator) {
-      case 'In':
-        if (!has || !values.includes(l[key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(l[key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }

@@ -6,6 +6,7 @@
  * no longer fits only because of a NoSchedule taint may keep running.
  */
 import type { Node, NodeSelector, NodeSelectorRequirement, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { tolerates } from '../../api/taints.js';
 
 /** Tolerations added to every DaemonSet pod, as upstream adds them. */
 export function defaultDaemonTolerations(spec: PodSpec | undefined): Toleration[] {
@@ -26,15 +27,6 @@ export function withDaemonTolerations(spec: PodSpec | undefined): Toleration[] {
   const own = [...(spec?.tolerations ?? [])];
   for (const d of defaultDaemonTolerations(spec)) if (!own.some((o) => o.key === d.key && o.effect === d.effect)) own.push(d);
   return own;
-}
-
-/** v1helper Toleration.ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
 }
 
 export function untoleratedTaints(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[], effects: readonly string[]): Taint[] {

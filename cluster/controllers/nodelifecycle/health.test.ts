@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { desiredTaints, evictionTime, lastProbe, tolerates, unknownConditions } from './health.js';
+import { desiredTaints, evictionTime, lastProbe, unknownConditions } from './health.js';
+import { tolerates } from '../../api/taints.js';
 
 const node = (ready?: string, extra: Partial<Node['spec']> = {}): Node => ({
   metadata: { name: 'n', creationTimestamp: '2020-01-01T00:00:00Z' },

@@ -5,6 +5,7 @@
  * (doNoScheduleTaintingPass + doNoExecuteTaintingPass); whether a pod tolerates them.
  */
 import type { Node, NodeCondition, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { tolerates } from '../../api/taints.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -69,15 +70,6 @@ export function desiredTaints(node: Node, now: string): Taint[] {
     return w.effect === 'NoExecute' ? { ...w, timeAdded: now } : w;
   });
   return [...kept, ...ours];
-}
-
-/** v1.Toleration.ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { NodeInfo } from '../node-info.js';
 import { MAX_NODE_SCORE } from '../types.js';
+import { tolerates } from '../../api/taints.js';
 
 function matchRequirement(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const has = value !== undefined;
@@ -45,15 +46,6 @@ export function matchNodeSelectorTerm(term: NodeSelectorTerm, node: NodeInfo): b
 /** NodeSelector: the terms are ORed. */
 export function matchNodeSelectorTerms(terms: readonly NodeSelectorTerm[], node: NodeInfo): boolean {
   return terms.some((t) => matchNodeSelectorTerm(t, node));
-}
-
-/** Toleration.ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
 }
 
 export function tolerated(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
