@@ -1,3 +1,3 @@
 export { startNodeLifecycleController } from './controller.js';
 export type { NodeLifecycleOptions } from './controller.js';
-export { desiredTaints, evictionTime, lastProbe, tolerates, unknownConditions, TAINT_NOT_READY, TAINT_UNREACHABLE } from './health.js';
+export { desiredTaints, evictionTime, lastProbe, unknownConditions, TAINT_NOT_READY, TAINT_UNREACHABLE } from './health.js';
