@@ -19,6 +19,7 @@ export const debianPackages = [
   { name: 'docker.io', command: 'dockerd', why: 'the Docker engine that runs node containers (scripts/docker.mjs starts it)' },
   { name: 'debootstrap', command: 'debootstrap', why: 'builds the node image offline from Debian packages (no registry)' },
   { name: 'busybox-static', command: 'busybox', why: 'the pause, busybox and http-echo images, built offline' },
+  { name: 'chromium', command: 'chromium', why: 'the explorer UI end-to-end tests (playwright-core drives /usr/bin/chromium)' },
 ];
 
 /**

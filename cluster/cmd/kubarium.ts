@@ -1,12 +1,13 @@
 /**
  * The headless launcher: `npm run cluster -- up [--data-dir DIR] [--port PORT] [--nodes N]
- * [--hollow-nodes N] [--controllers LIST] [--etcd-servers URLS]`. The same control plane the Electron main process runs, in the
+ * [--hollow-nodes N] [--controllers LIST] [--etcd-servers URLS] [--ui]`. The same control plane the Electron main process runs, in the
  * foreground: it prints `ready <kubeconfig>` once /readyz answers and stops cleanly on
  * SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { CONTROLLERS, selectControllers } from '../controllers/manager.js';
 import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
+import { startUi } from '../ui/launch-ui.js';
 
 const MAX_HOLLOW_NODES = 10_000;
 
@@ -27,6 +28,7 @@ Options for up:
   --node-monitor-grace-period DURATION
                          How long a node may miss heartbeats before it turns Unknown (default 40s; e.g. 15s, 2m)
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
+  --ui                   Also serve the explorer (built renderer, \`npm run build\`) on 127.0.0.1 and print \`ui <url>\`
 `;
 
 /** A Go-style duration of one unit (`500ms`, `15s`, `2m`, `1h`), in ms; NaN if it is not one. */
@@ -56,6 +58,7 @@ async function up(argv: string[]): Promise<void> {
         'no-scheduler': { type: 'boolean' },
         'node-monitor-grace-period': { type: 'string' },
         'etcd-servers': { type: 'string' },
+        ui: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,12 +104,13 @@ async function up(argv: string[]): Promise<void> {
     nodeMonitorGracePeriodMs,
     log,
   }).catch((err: Error) => fail(err.message));
+  const ui = values.ui ? await startUi(cp, log).catch((err: Error) => fail(`--ui: ${err.message}`)) : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    cp.stop().then(
+    Promise.resolve(ui?.close()).then(() => cp.stop()).then(
       () => process.exit(0),
       (err: Error) => {
         log(`stop failed: ${err.message}`);
@@ -116,6 +120,7 @@ async function up(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (ui) process.stdout.write(`ui ${ui.url}\n`);
   process.stdout.write(`ready ${cp.kubeconfigPath}\n`);
   log(`API server ${cp.url}; export KUBECONFIG=${cp.kubeconfigPath}`);
 }

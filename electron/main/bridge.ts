@@ -1,14 +1,58 @@
 /** Main-process side of the KubariumBridge (electron/preload/api.ts). */
-import { BrowserWindow, clipboard, ipcMain } from 'electron';
-import { bridgeChannels } from '../preload/api.js';
+import { BrowserWindow, clipboard, ipcMain, type WebContents } from 'electron';
+import { ClusterBridge } from '../../cluster/ui/cluster-bridge.js';
+import { bridgeChannels, type ClusterStatus, type ListFilter, type ResourceRef } from '../preload/api.js';
 import type { ClusterHost } from './cluster-host.js';
 
 export function serveBridge(host: ClusterHost): void {
+  // The cluster half talks to the API server with the admin kubeconfig, once there is one.
+  let cluster: ClusterBridge | undefined;
+  const connected = (): ClusterBridge => {
+    if (!cluster) throw new Error(`the cluster is ${host.status.state}`);
+    return cluster;
+  };
+  const onStatus = (status: ClusterStatus) => {
+    if (status.state === 'running' && status.kubeconfigPath && !cluster) cluster = new ClusterBridge(status.kubeconfigPath);
+    if (status.state !== 'running' && cluster) {
+      cluster.close();
+      cluster = undefined;
+    }
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(bridgeChannels.statusChanged, status);
+  };
+  host.on('status', onStatus);
+  onStatus(host.status);
+
   ipcMain.handle(bridgeChannels.status, () => host.status);
   ipcMain.handle(bridgeChannels.copyText, (_event, text: unknown) => {
     if (typeof text === 'string') clipboard.writeText(text);
   });
-  host.on('status', (status) => {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(bridgeChannels.statusChanged, status);
+  ipcMain.handle(bridgeChannels.listResources, () => connected().listResources());
+  ipcMain.handle(bridgeChannels.list, (_e, ref: ResourceRef, namespace?: string, filter?: ListFilter) => connected().list(ref, namespace, filter));
+  ipcMain.handle(bridgeChannels.get, (_e, ref: ResourceRef, namespace: string | null, name: string) => connected().get(ref, namespace, name));
+  ipcMain.handle(bridgeChannels.apply, (_e, yamlText: string) => connected().apply(yamlText));
+  ipcMain.handle(bridgeChannels.delete, (_e, ref: ResourceRef, namespace: string | null, name: string) => connected().delete(ref, namespace, name));
+
+  // Watches per window, ended when the window goes away.
+  const watches = new Map<WebContents, Map<number, () => void>>();
+  ipcMain.handle(bridgeChannels.watch, (event, id: number, ref: ResourceRef, namespace?: string) => {
+    const sender = event.sender;
+    let mine = watches.get(sender);
+    if (!mine) {
+      const created = new Map<number, () => void>();
+      watches.set(sender, created);
+      sender.once('destroyed', () => {
+        for (const stop of created.values()) stop();
+        watches.delete(sender);
+      });
+      mine = created;
+    }
+    mine.set(id, connected().watch(ref, namespace, (data) => {
+      if (!sender.isDestroyed()) sender.send(bridgeChannels.watchEvent, id, data);
+    }));
+  });
+  ipcMain.handle(bridgeChannels.unwatch, (event, id: number) => {
+    const mine = watches.get(event.sender);
+    mine?.get(id)?.();
+    mine?.delete(id);
   });
 }

@@ -2,23 +2,30 @@
  * The one API the renderer gets (as `window.kubarium`), exposed by the preload
  * through contextBridge. Shared by electron/main (which answers), electron/preload
  * (which forwards) and renderer/ (which calls): no Electron, DOM or Node types here.
+ *
+ * Its cluster half (ExplorerApi: discovery, list, get, watch, apply, delete) is defined in
+ * cluster/ui/explorer-api.ts, because the headless launcher's web mode answers it too
+ * (over a WebSocket, cluster/ui/web-server.ts); the renderer imports it from here only.
  */
+import type { ClusterStatus, ExplorerApi } from '../../cluster/ui/explorer-api.js';
 
-export type ClusterState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+export type {
+  ApiError,
+  ApiErrorCause,
+  ApiObject,
+  ApplyOutcome,
+  BridgeReply,
+  BridgeRequest,
+  ClusterState,
+  ClusterStatus,
+  ExplorerApi,
+  ExplorerWatchEvent,
+  ListFilter,
+  ResourceKind,
+  ResourceRef,
+} from '../../cluster/ui/explorer-api.js';
 
-export interface ClusterStatus {
-  state: ClusterState;
-  /** https://127.0.0.1:PORT once running. */
-  apiServerUrl: string | null;
-  /** Admin kubeconfig for kubectl, once running. */
-  kubeconfigPath: string | null;
-  /** Folder holding the store, certificates and kubeconfig. */
-  dataDir: string;
-  /** Why the control plane failed, when state is 'failed'. */
-  error: string | null;
-}
-
-export interface KubariumBridge {
+export interface KubariumBridge extends ExplorerApi {
   /** The control plane's current status. */
   status(): Promise<ClusterStatus>;
   /** Calls `listener` on every status change; returns an unsubscribe function. */
@@ -32,4 +39,13 @@ export const bridgeChannels = {
   status: 'kubarium:status',
   statusChanged: 'kubarium:status-changed',
   copyText: 'kubarium:copy-text',
+  listResources: 'kubarium:list-resources',
+  list: 'kubarium:list',
+  get: 'kubarium:get',
+  apply: 'kubarium:apply',
+  delete: 'kubarium:delete',
+  /** invoke(id, ref, namespace): starts a watch whose events main sends on `watchEvent` as (id, event). */
+  watch: 'kubarium:watch',
+  unwatch: 'kubarium:unwatch',
+  watchEvent: 'kubarium:watch-event',
 } as const;

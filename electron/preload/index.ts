@@ -3,7 +3,11 @@
  * typed KubariumBridge to main over IPC. Nothing else reaches the renderer.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { bridgeChannels, type ClusterStatus, type KubariumBridge } from './api.js';
+import { bridgeChannels, type ApiObject, type ApplyOutcome, type ClusterStatus, type ExplorerWatchEvent, type KubariumBridge, type ResourceKind } from './api.js';
+
+const watchListeners = new Map<number, (event: ExplorerWatchEvent) => void>();
+let nextWatchId = 1;
+ipcRenderer.on(bridgeChannels.watchEvent, (_event: IpcRendererEvent, id: number, data: ExplorerWatchEvent) => watchListeners.get(id)?.(data));
 
 const bridge: KubariumBridge = {
   status: () => ipcRenderer.invoke(bridgeChannels.status) as Promise<ClusterStatus>,
@@ -13,6 +17,20 @@ const bridge: KubariumBridge = {
     return () => ipcRenderer.removeListener(bridgeChannels.statusChanged, handler);
   },
   copyText: (text) => ipcRenderer.invoke(bridgeChannels.copyText, text) as Promise<void>,
+  listResources: () => ipcRenderer.invoke(bridgeChannels.listResources) as Promise<ResourceKind[]>,
+  list: (ref, namespace, filter) => ipcRenderer.invoke(bridgeChannels.list, ref, namespace, filter) as Promise<ApiObject[]>,
+  get: (ref, namespace, name) => ipcRenderer.invoke(bridgeChannels.get, ref, namespace, name) as Promise<ApiObject>,
+  apply: (yamlText) => ipcRenderer.invoke(bridgeChannels.apply, yamlText) as Promise<ApplyOutcome[]>,
+  delete: (ref, namespace, name) => ipcRenderer.invoke(bridgeChannels.delete, ref, namespace, name) as Promise<void>,
+  watch(ref, namespace, onEvent) {
+    const id = nextWatchId++;
+    watchListeners.set(id, onEvent);
+    void ipcRenderer.invoke(bridgeChannels.watch, id, ref, namespace);
+    return () => {
+      watchListeners.delete(id);
+      void ipcRenderer.invoke(bridgeChannels.unwatch, id);
+    };
+  },
 };
 
 contextBridge.exposeInMainWorld('kubarium', bridge);

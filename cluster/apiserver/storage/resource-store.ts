@@ -393,8 +393,8 @@ export class ResourceStore {
   }
 
   /**
-   * Watch from a resourceVersion: '' or absent → start now; '0' → current state as
-   * ADDED events then live; N → every change after N (410 Gone if compacted).
+   * Watch from a resourceVersion: '' , absent or '0' → the current state as ADDED events,
+   * then live; N → every change after N (410 Gone if compacted).
    * Selector watches turn objects leaving the selection into DELETED and entering it
    * into ADDED, as upstream's watch cache does.
    */
@@ -423,12 +423,11 @@ export class ResourceStore {
     const rv = opts.resourceVersion;
     let after: number;
     if (rv === undefined || rv === '' || rv === '0') {
-      after = this.hub.revision;
-      if (rv === '0') {
-        const initial = await this.list(namespace, { labelSelector: labels, fieldSelector: fields });
-        after = Number(initial.resourceVersion);
-        if (initial.items.length) sink(initial.items.map((o) => ({ type: 'ADDED' as const, object: o })));
-      }
+      // "Get State and Start at Most Recent" (unset) / "at Any" ("0"): synthetic ADDED events
+      // for every current object, then the changes after them (Kubernetes API concepts).
+      const initial = await this.list(namespace, { labelSelector: labels, fieldSelector: fields });
+      after = Number(initial.resourceVersion);
+      if (initial.items.length) sink(initial.items.map((o) => ({ type: 'ADDED' as const, object: o })));
     } else {
       after = parseRV(rv);
     }

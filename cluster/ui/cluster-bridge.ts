@@ -1,0 +1,89 @@
+/**
+ * The server side of the explorer API (explorer-api.ts), over the admin kubeconfig with
+ * cluster/client's RestClient. Plain Node: the Electron main process (ipcMain) and the
+ * launcher's web mode (web-server.ts) both answer the renderer with it.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { GVR } from '../client/gvr.js';
+import { RestClient, type KubeObject } from '../client/rest-client.js';
+import { toApiError } from './api-error.js';
+import { discoverResources } from './discovery.js';
+import type { ApiObject, ApplyOutcome, ExplorerApi, ExplorerWatchEvent, ListFilter, ResourceKind, ResourceRef } from './explorer-api.js';
+import { watchForever } from './watch-loop.js';
+
+const FIELD_MANAGER = 'kubarium-ui';
+
+function gvrOf(ref: ResourceRef): GVR {
+  return { group: ref.group, version: ref.version, resource: ref.resource, namespaced: ref.namespaced, kind: ref.kind ?? '' };
+}
+
+export class ClusterBridge implements ExplorerApi {
+  private readonly client: RestClient;
+  private readonly unwatchers = new Set<() => void>();
+
+  constructor(kubeconfigPath: string) {
+    this.client = RestClient.fromKubeconfig(kubeconfigPath, { userAgent: 'kubarium-ui' });
+  }
+
+  listResources(): Promise<ResourceKind[]> {
+    return discoverResources(this.client);
+  }
+
+  async list(ref: ResourceRef, namespace?: string, filter: ListFilter = {}): Promise<ApiObject[]> {
+    const { items } = await this.client.listAll<KubeObject>(gvrOf(ref), { namespace: ref.namespaced ? namespace : undefined, ...filter });
+    return items as ApiObject[];
+  }
+
+  async get(ref: ResourceRef, namespace: string | null, name: string): Promise<ApiObject> {
+    return (await this.client.get<KubeObject>(gvrOf(ref), name, { namespace: namespace ?? undefined })) as ApiObject;
+  }
+
+  watch(ref: ResourceRef, namespace: string | undefined, onEvent: (event: ExplorerWatchEvent) => void): () => void {
+    const stop = watchForever(this.client, gvrOf(ref), ref.namespaced ? namespace : undefined, onEvent);
+    const unwatch = () => {
+      this.unwatchers.delete(unwatch);
+      stop();
+    };
+    this.unwatchers.add(unwatch);
+    return unwatch;
+  }
+
+  /** Each document is applied on its own (as `kubectl apply --server-side` does), so one bad document does not hide the others' results. */
+  async apply(yamlText: string): Promise<ApplyOutcome[]> {
+    const docs = parseAllDocuments(yamlText);
+    const outcomes: ApplyOutcome[] = [];
+    let kinds: ResourceKind[] | undefined;
+    for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      if (doc.errors.length > 0) {
+        outcomes.push({ ok: false, error: { code: 400, reason: 'BadRequest', message: `YAML: ${doc.errors[0].message}`, causes: [] } });
+        continue;
+      }
+      const obj = doc.toJS() as ApiObject | null;
+      if (!obj) continue;
+      const target = `${obj.kind ?? '?'} ${obj.metadata?.name ?? '?'}`;
+      try {
+        if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) throw new Error('apiVersion, kind and metadata.name are required');
+        kinds ??= await this.listResources();
+        const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+        const kind = kinds.find((k) => k.group === group && k.version === version && k.kind === obj.kind);
+        if (!kind) throw new Error(`the server has no resource for kind ${obj.kind} in ${obj.apiVersion}`);
+        const namespace = kind.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
+        const applied = await this.client.patch<KubeObject>(gvrOf(kind), obj.metadata.name, JSON.stringify(obj), { type: 'apply', fieldManager: FIELD_MANAGER, namespace });
+        outcomes.push({ ok: true, object: applied as ApiObject });
+      } catch (err) {
+        outcomes.push({ ok: false, error: toApiError(err), target });
+      }
+    }
+    return outcomes;
+  }
+
+  async delete(ref: ResourceRef, namespace: string | null, name: string): Promise<void> {
+    await this.client.delete(gvrOf(ref), name, { namespace: namespace ?? undefined });
+  }
+
+  /** Stops every watch and closes pooled connections. */
+  close(): void {
+    for (const unwatch of [...this.unwatchers]) unwatch();
+    this.client.close();
+  }
+}

@@ -1,0 +1,30 @@
+/** `kubarium up --ui`: the web-mode explorer over a running control plane. */
+import { fileURLToPath } from 'node:url';
+import { ClusterBridge } from './cluster-bridge.js';
+import { startWebUi, type WebUi } from './web-server.js';
+
+/** out/renderer of this checkout (`npm run build`), unless KUBARIUM_RENDERER_DIR names another. */
+const RENDERER_DIR = process.env.KUBARIUM_RENDERER_DIR ?? fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+export interface RunningPlane {
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  readonly dataDir: string;
+}
+
+export async function startUi(plane: RunningPlane, log: (line: string) => void): Promise<WebUi> {
+  const bridge = new ClusterBridge(plane.kubeconfigPath);
+  const ui = await startWebUi({
+    bridge,
+    rendererDir: RENDERER_DIR,
+    status: () => ({ state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath, dataDir: plane.dataDir, error: null }),
+  });
+  log(`explorer at ${ui.url} (renderer from ${RENDERER_DIR})`);
+  return {
+    ...ui,
+    async close() {
+      bridge.close();
+      await ui.close();
+    },
+  };
+}

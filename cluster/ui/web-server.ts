@@ -1,0 +1,124 @@
+/**
+ * Web mode: the built renderer over HTTP on loopback, and the same typed bridge the Electron
+ * preload exposes, over a WebSocket at /bridge. A per-launch token (in the page URL's query,
+ * sent back by the page when it connects) keeps other local pages and users out.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { toApiError } from './api-error.js';
+import type { BridgeReply, BridgeRequest, ClusterStatus, ExplorerApi } from './explorer-api.js';
+import { serveStatic } from './static-files.js';
+
+export interface WebUiOptions {
+  bridge: ExplorerApi;
+  status: () => ClusterStatus;
+  /** The built renderer, normally out/renderer. */
+  rendererDir: string;
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+}
+
+export interface WebUi {
+  /** Opens the UI: `http://127.0.0.1:PORT/?token=…`. */
+  readonly url: string;
+  /** ws://…/bridge?token=… for non-browser clients (tests). */
+  readonly bridgeUrl: string;
+  close(): Promise<void>;
+}
+
+function tokenMatches(expected: Buffer, given: string | null): boolean {
+  const got = Buffer.from(given ?? '');
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
+  const token = randomBytes(24).toString('base64url');
+  const expected = Buffer.from(token);
+  const rendererDir = resolve(opts.rendererDir);
+  const server = createServer((req, res) => serveStatic(rendererDir, req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/bridge' || !tokenMatches(expected, url.searchParams.get('token'))) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts));
+  });
+
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => ready());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}/?token=${token}`,
+    bridgeUrl: `ws://${host}:${port}/bridge?token=${token}`,
+    async close() {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** One page's connection: answers requests, forwards its watches' events, ends them when it closes. */
+function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
+  const watches = new Map<number, () => void>();
+  const send = (reply: BridgeReply) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  };
+  const call = async (req: BridgeRequest): Promise<unknown> => {
+    const { bridge } = opts;
+    switch (req.method) {
+      case 'status':
+        return opts.status();
+      case 'listResources':
+        return bridge.listResources();
+      case 'list':
+        return bridge.list(...req.args);
+      case 'get':
+        return bridge.get(...req.args);
+      case 'delete':
+        return bridge.delete(...req.args);
+      case 'apply':
+        return bridge.apply(...req.args);
+      case 'watch': {
+        const [ref, namespace] = req.args;
+        watches.set(req.id, bridge.watch(ref, namespace, (data) => send({ event: req.id, data })));
+        return null;
+      }
+      case 'unwatch': {
+        const [id] = req.args;
+        watches.get(id)?.();
+        watches.delete(id);
+        return null;
+      }
+      default:
+        throw new Error(`unknown method ${(req as { method: string }).method}`);
+    }
+  };
+  ws.on('message', (raw) => {
+    let req: BridgeRequest;
+    try {
+      req = JSON.parse(String(raw)) as BridgeRequest;
+    } catch {
+      return;
+    }
+    call(req).then(
+      (value) => send({ id: req.id, ok: true, value: value ?? null }),
+      (err: unknown) => send({ id: req.id, ok: false, error: toApiError(err) }),
+    );
+  });
+  ws.on('close', () => {
+    for (const stop of watches.values()) stop();
+    watches.clear();
+  });
+}

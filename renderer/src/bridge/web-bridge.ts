@@ -1,0 +1,90 @@
+/**
+ * The KubariumBridge over the web-mode WebSocket (`kubarium up --ui`, cluster/ui/web-server.ts):
+ * the same typed API the Electron preload exposes, as JSON request/reply frames plus watch events.
+ */
+import type {
+  ApiError,
+  ApiObject,
+  ApplyOutcome,
+  BridgeReply,
+  BridgeRequest,
+  ClusterStatus,
+  ExplorerWatchEvent,
+  KubariumBridge,
+  ResourceKind,
+} from '../../../electron/preload/api';
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+/** An Error carrying the API's Status (code, reason, field causes). */
+export class BridgeError extends Error {
+  constructor(readonly status: ApiError) {
+    super(status.message);
+    this.name = 'BridgeError';
+  }
+}
+
+export async function connectWebBridge(url: string): Promise<KubariumBridge> {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener('open', () => resolve(), { once: true });
+    ws.addEventListener('error', () => reject(new Error(`cannot reach the Kubarium bridge at ${new URL(url).host}`)), { once: true });
+  });
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const watchers = new Map<number, (event: ExplorerWatchEvent) => void>();
+  const statusListeners = new Set<(status: ClusterStatus) => void>();
+
+  ws.addEventListener('message', (message) => {
+    const reply = JSON.parse(String(message.data)) as BridgeReply;
+    if ('event' in reply) {
+      watchers.get(reply.event)?.(reply.data);
+      return;
+    }
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) waiter?.resolve(reply.value);
+    else waiter?.reject(new BridgeError(reply.error));
+  });
+  ws.addEventListener('close', () => {
+    const lost: ClusterStatus = { state: 'stopped', apiServerUrl: null, kubeconfigPath: null, dataDir: '', error: 'the connection to the launcher closed' };
+    for (const listener of statusListeners) listener(lost);
+    for (const waiter of pending.values()) waiter.reject(new Error('the connection to the launcher closed'));
+    pending.clear();
+  });
+
+  const send = (req: Omit<BridgeRequest, 'id'>, id = nextId++): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection to the launcher is closed'));
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ ...req, id }));
+    });
+
+  const bridge: KubariumBridge = {
+    status: () => send({ method: 'status', args: [] }) as Promise<ClusterStatus>,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => void statusListeners.delete(listener);
+    },
+    copyText: (text) => navigator.clipboard.writeText(text),
+    listResources: () => send({ method: 'listResources', args: [] }) as Promise<ResourceKind[]>,
+    list: (ref, namespace, filter) => send({ method: 'list', args: [ref, namespace, filter] }) as Promise<ApiObject[]>,
+    get: (ref, namespace, name) => send({ method: 'get', args: [ref, namespace, name] }) as Promise<ApiObject>,
+    apply: (yamlText) => send({ method: 'apply', args: [yamlText] }) as Promise<ApplyOutcome[]>,
+    delete: async (ref, namespace, name) => {
+      await send({ method: 'delete', args: [ref, namespace, name] });
+    },
+    watch(ref, namespace, onEvent) {
+      const id = nextId++;
+      watchers.set(id, onEvent);
+      void send({ method: 'watch', args: [ref, namespace] }, id).catch((err: Error) =>
+        onEvent({ type: 'ERROR', error: err instanceof BridgeError ? err.status : { code: 0, reason: 'ClientError', message: err.message, causes: [] } }),
+      );
+      return () => {
+        watchers.delete(id);
+        void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
+      };
+    },
+  };
+  return bridge;
+}

@@ -1,0 +1,12 @@
+/** Routes; hash history because Electron loads the page from a file and web mode keeps its token in the query. */
+import { createRouter, createWebHashHistory } from 'vue-router';
+import OverviewView from './views/OverviewView.vue';
+import ResourcesView from './views/ResourcesView.vue';
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'overview', component: OverviewView },
+    { path: '/resources/:kind?', name: 'resources', component: ResourcesView },
+  ],
+});
