@@ -1,0 +1,16 @@
+/**
+ * The kubelet's core: the container runtime (CRI-shaped, over a Docker engine), the
+ * level-triggered pod sync, the pod status as the kubelet computes it, and the writes
+ * of its results to the API server.
+ */
+export * from './runtime/index.js';
+export { PodSyncer, formatPod, RELIST_PERIOD_MS, DEFAULT_GRACE_PERIOD_SECONDS } from './pod-sync.js';
+export type { PodSyncerOptions, PodSyncResult, PodEventType } from './pod-sync.js';
+export { computePodStatus, podPhase, qosClass, terminatedReason, instancesByName, CONTAINER_ID_PREFIX } from './pod-status.js';
+export type { PodStatusInput, ContainerWaiting } from './pod-status.js';
+export { Backoff, goDuration, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS } from './backoff.js';
+export { resolveEnv, expand, podFieldValue, resourceFieldValue, ContainerConfigError } from './env.js';
+export type { EnvSources, ResolvedEnvVar } from './env.js';
+export { containerConfig, resourceConfig, securityConfig, pullPolicy, podRef, CPU_PERIOD_US } from './container-config.js';
+export type { ContainerConfigOptions } from './container-config.js';
+export { writePodStatus, deletePodObject, syncPodToApi } from './pod-api.js';
