@@ -70,6 +70,34 @@ describe('durability', () => {
     assert.ok(Number((after.json?.metadata as { resourceVersion: string }).resourceVersion) > listRV);
   });
 
+  it('concurrent merge patches without a resourceVersion all apply (retried, never 409)', async () => {
+    const ns = 'default';
+    const created = await api.request('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'patched-by-many' } }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(created.status, 201);
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api
+          .request('PATCH', `/api/v1/namespaces/${ns}/configmaps/patched-by-many`, {
+            body: JSON.stringify({ data: { [`k${i}`]: String(i) } }),
+            headers: { 'Content-Type': 'application/merge-patch+json' },
+          })
+          .then((r) => r.status),
+      ),
+    );
+    assert.deepEqual(codes, Array(20).fill(200));
+    const final = await api.request('GET', `/api/v1/namespaces/${ns}/configmaps/patched-by-many`);
+    assert.equal(Object.keys((final.json as { data: Record<string, string> }).data).length, 20);
+    // A patch naming a stale resourceVersion is a precondition: 409.
+    const stale = await api.request('PATCH', `/api/v1/namespaces/${ns}/configmaps/patched-by-many`, {
+      body: JSON.stringify({ metadata: { resourceVersion: (created.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion }, data: { late: 'x' } }),
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    assert.equal(stale.status, 409);
+  });
+
   it('20 clients doing read-modify-write on one counter lose no increment', async () => {
     const name = 'counter';
     const created = await api.request('POST', CMS, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { count: '0' } }) });

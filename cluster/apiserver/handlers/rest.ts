@@ -305,8 +305,9 @@ export async function handlePatch(ctx: HandlerContext, r: ApiRequest): Promise<v
       const patched = ctx.patch(r.served, servedCurrent, body, contentType, { manager, force: r.force, subresource: r.info.subresource });
       checkFields(ctx, r, patched);
       const pmd = meta(patched);
-      // A patch that names a resourceVersion is a precondition; otherwise it applies to the latest.
-      if (!pmd.resourceVersion) pmd.resourceVersion = current.metadata?.resourceVersion;
+      // A patch that sets another resourceVersion is a precondition (409 when stale); one that
+      // leaves it alone applies to the latest object and is retried on a lost race, as upstream.
+      if (pmd.resourceVersion === current.metadata?.resourceVersion) delete pmd.resourceVersion;
       return admitUpdate(ctx, r, patched, current);
     },
     {

@@ -26,10 +26,10 @@ export interface Harness {
 
 /**
  * The cluster runs its own controller manager too; pass launch options such as
- * `{ args: ['--controllers', 'namespace-controller'] }` to keep its workload
- * controllers from acting behind a test's back.
+ * `QUIET` (only the namespace controller, no scheduler) to keep the cluster's own
+ * loops from writing the test's objects behind its back.
  */
-export const QUIET: LaunchOptions = { args: ['--controllers', 'namespace-controller'] };
+export const QUIET: LaunchOptions = { args: ['--controllers', 'namespace-controller', '--no-scheduler'] };
 
 export async function startHarness(launch: LaunchOptions = {}): Promise<Harness> {
   const cluster = await launchCluster(launch);
