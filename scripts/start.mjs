@@ -8,7 +8,7 @@
  *
  * Headless is also chosen on Linux without a display. KUBARIUM_HEADLESS=1 forces it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -51,11 +51,33 @@ function foreground(command, args, onStdoutLine) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
 }
 
+/** The explorer for the browser: build the renderer once if it is not there yet. */
+function rendererBuilt() {
+  if (existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return true;
+  console.log('kubarium: building the explorer UI (first start)…');
+  const electronVite = join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  return spawnSync(process.execPath, [electronVite, 'build'], { cwd: repoRoot, stdio: 'inherit' }).status === 0;
+}
+
+/** Opens the UI in the user's browser where there is a display; otherwise the printed URL is the way in. */
+function openBrowser(url) {
+  if (noDisplay()) return;
+  const [cmd, ...pre] = process.platform === 'darwin' ? ['open'] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""'] : ['xdg-open'];
+  spawn(cmd, [...pre, url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+}
+
 function startHeadless(reason, args) {
   console.log(`kubarium: ${reason} — running the cluster headless (Ctrl-C stops it).`);
   if (!ensureNativeForNode()) console.log('kubarium: warning: better-sqlite3 does not load in this Node');
+  const withUi = !args.includes('--ui') && rendererBuilt() ? ['--ui'] : [];
   // Same as `npm run cluster -- up`, minus the npm wrapper between us and the launcher's signals.
-  foreground(process.execPath, ['--import', 'tsx', join('cluster', 'cmd', 'kubarium.ts'), 'up', ...args], (line) => {
+  foreground(process.execPath, ['--import', 'tsx', join('cluster', 'cmd', 'kubarium.ts'), 'up', ...withUi, ...args], (line) => {
+    const ui = /^ui (\S+)$/.exec(line.trim());
+    if (ui) {
+      console.log(`kubarium: the explorer is at ${ui[1]}`);
+      openBrowser(ui[1]);
+      return;
+    }
     const ready = /^ready (.+)$/.exec(line.trim());
     if (!ready) return;
     const kubeconfig = ready[1];

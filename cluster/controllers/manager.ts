@@ -250,7 +250,7 @@ function startLoops(opts: ControllerManagerOptions, selected: readonly Controlle
   const abort = new AbortController();
   const signal = AbortSignal.any([abort.signal, leadership]);
   // Every controller listens on it: more than the default 10 listeners is expected.
-  setMaxListeners(0, signal);
+  setMaxListeners(0, signal, leadership);
   const informers = new SharedInformerFactory(opts.client, { log: opts.log });
   const recorders = new Map<string, EventRecorder>();
   const ctx: ControllerContext = {

@@ -22,6 +22,7 @@ import { classifyOwners, decide } from './classify.js';
 import type { OwnerState } from './classify.js';
 import { DependencyGraph, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, isDeletingDependents, isOrphaning, nodeOf } from './graph.js';
 import type { GraphNode } from './graph.js';
+import { setMaxListeners } from 'node:events';
 
 export interface GarbageCollectorOptions {
   workers?: number;
@@ -196,6 +197,8 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
     hasSynced: () => [...informers.values()].every((i) => i.hasSynced()),
     waitForSync: async (s) => {
       await initial;
+      // One abort listener per watched resource while they sync (dozens): expected, not a leak.
+      if (s) setMaxListeners(0, s);
       return Promise.all([...informers.values()].map((i) => i.waitForSync(s))).then((r) => r.every(Boolean));
     },
   };
