@@ -9,22 +9,12 @@ import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
 import { DEPLOYMENTS, EVENTS, PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../../client/index.js';
 import type { SharedInformer } from '../../client/index.js';
-import { EventRecorder, RestClient, SharedInformerFactory } from '../../client/index.js';
-import { launchCluster } from '../../../test/support/cluster.js';
-import type { LaunchedCluster } from '../../../test/support/cluster.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import type { ControllerContext, RunningController } from '../context.js';
 import { CONTROLLERS } from '../manager.js';
-import { eventually, getOrUndefined } from '../testing/harness.js';
+import { eventually, getOrUndefined, startHarness, type Harness } from '../testing/harness.js';
 import { startReplicaSetController, startReplicationControllerController } from '../replicaset/index.js';
 import { startDeploymentController } from './controller.js';
 
-interface Harness {
-  cluster: LaunchedCluster;
-  client: RestClient;
-  informers: SharedInformerFactory;
-  stop(): Promise<void>;
-}
 let h: Harness;
 let pods: SharedInformer<Pod>;
 let rsInformer: SharedInformer<ReplicaSet>;
@@ -68,45 +58,11 @@ const rolloutStatus = (name: string) => kubectl('rollout', 'status', `deployment
  * replicaset loops, so the cluster runs every other controller (the garbage collector
  * included) but not these.
  */
-async function startHarness(): Promise<Harness> {
-  const mine = /^(deployment|replicaset|replicationcontroller)-controller$/;
-  const off = CONTROLLERS.map((c) => c.name).filter((n) => mine.test(n)).map((n) => `-${n}`);
-  const cluster = await launchCluster({ args: ['--no-scheduler', '--controllers', ['*', ...off].join(',')] });
-  const client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'deployment-controller-test' });
-  const informers = new SharedInformerFactory(client, { log: () => {} });
-  const abort = new AbortController();
-  const recorders: EventRecorder[] = [];
-  const ctx: ControllerContext = {
-    client,
-    informers,
-    recorder(component) {
-      const r = new EventRecorder({ client, component, log: () => {} });
-      recorders.push(r);
-      return r;
-    },
-    log: (line) => {
-      if (process.env.KUBARIUM_TEST_VERBOSE) process.stderr.write(`[controllers] ${line}\n`);
-    },
-    signal: abort.signal,
-  };
-  const running: RunningController[] = [startDeploymentController(ctx), startReplicaSetController(ctx), startReplicationControllerController(ctx)];
-  return {
-    cluster,
-    client,
-    informers,
-    async stop() {
-      abort.abort();
-      await Promise.all(running.map((r) => r.stop()));
-      await informers.shutdown();
-      await Promise.all(recorders.map((r) => r.flush()));
-      client.close();
-      await cluster.stop();
-    },
-  };
-}
+const mine = /^(deployment|replicaset|replicationcontroller)-controller$/;
+const OTHERS_ONLY = { args: ['--no-scheduler', '--controllers', ['*', ...CONTROLLERS.map((c) => c.name).filter((n) => mine.test(n)).map((n) => `-${n}`)].join(',')] };
 
 before(async () => {
-  h = await startHarness();
+  h = await startHarness(OTHERS_ONLY);
   pods = h.informers.informerFor<Pod>(PODS);
   rsInformer = h.informers.informerFor<ReplicaSet>(REPLICASETS);
   pods.addEventHandler({
@@ -114,7 +70,7 @@ before(async () => {
       if (autoReady.has(p.metadata?.labels?.app ?? '')) void makeReady(p);
     },
   });
-  h.informers.start();
+  h.start(startDeploymentController, startReplicaSetController, startReplicationControllerController);
 });
 after(async () => {
   await h?.stop();
