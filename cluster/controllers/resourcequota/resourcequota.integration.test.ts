@@ -24,8 +24,9 @@ after(async () => {
 
 const used = async () => (await h.client.get<ResourceQuota>(RESOURCEQUOTAS, 'compute', { namespace: ns })).status?.used ?? {};
 const waitUsed = (want: Record<string, string>, what: string) =>
-  eventually(async () => {
+  eventually(async (seen) => {
     const u = await used();
+    seen(u);
     return Object.entries(want).every(([k, v]) => u[k] === v) && u;
   }, what);
 

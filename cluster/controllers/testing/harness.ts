@@ -80,18 +80,32 @@ export async function startHarness(launch: LaunchOptions = {}): Promise<Harness>
   };
 }
 
-/** Polls `fn` until it returns a value other than undefined/false, or fails after `limitMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, limitMs = 20_000): Promise<T> {
+/**
+ * Polls `fn` until it returns a value other than undefined/false, or fails after `limitMs`.
+ * `fn` may call `seen(x)` to have the last state it saw named in the timeout's message.
+ */
+export async function eventually<T>(
+  fn: (seen: (state: unknown) => void) => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  limitMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + limitMs;
   let lastErr: unknown;
+  let last: unknown;
+  const seen = (state: unknown) => {
+    last = state;
+  };
   for (;;) {
     try {
-      const v = await fn();
+      const v = await fn(seen);
       if (v !== undefined && v !== false) return v;
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
+    if (Date.now() > deadline) {
+      const state = last === undefined ? '' : `; last seen: ${JSON.stringify(last).slice(0, 2000)}`;
+      throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}${state}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
