@@ -13,7 +13,14 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: path('./out/main'),
-      rollupOptions: { input: { index: path('./electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: path('./electron/main/index.ts'),
+          // The control plane's components run in a worker thread; cluster/controlplane/components-thread.ts
+          // loads this file from beside the main bundle (out/main/components-worker.js).
+          'components-worker': path('./cluster/controlplane/components-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -21,12 +21,17 @@ export interface ApiServerBenchOptions {
   quick?: boolean;
   /** Write a V8 CPU profile of each server process into this folder. */
   cpuProfileDir?: string;
+  /** Write a V8 heap snapshot of each server process, taken after the load, into this folder. */
+  heapSnapshotDir?: string;
   /** Which stores to run on; default both (etcd only when installed). */
   backends?: Array<'sqlite' | 'etcd'>;
 }
 
 interface MemorySample {
   rssMiB: number;
+  /** RSS split (Linux): anonymous memory (JS heaps, buffers, malloc) and file pages (the store's memory map). */
+  anonMiB?: number;
+  fileMiB?: number;
   peakRssMiB?: number;
 }
 
@@ -69,11 +74,17 @@ const ok = <T extends object>(x: Phase<T> | { skipped: string }): T | undefined 
 
 async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts: ApiServerBenchOptions, etcdServers?: string[]): Promise<BackendResult> {
   const progress = (line: string) => console.log(`  [apiserver/${label}] ${line}`);
-  const cp = await launchControlPlane({ etcdServers, cpuProfileDir: opts.cpuProfileDir });
+  const cp = await launchControlPlane({ etcdServers, cpuProfileDir: opts.cpuProfileDir, heapSnapshotDir: opts.heapSnapshotDir });
   progress(`control plane pid ${cp.pid} ready in ${Math.round(cp.startupMs)} ms`);
   const mem = (): MemorySample => {
     const m = cp.memory();
-    return { rssMiB: round(m.rssBytes / 2 ** 20, 1), ...(m.peakRssBytes !== undefined ? { peakRssMiB: round(m.peakRssBytes / 2 ** 20, 1) } : {}) };
+    const mib = (b: number | undefined) => (b !== undefined && Number.isFinite(b) ? { v: round(b / 2 ** 20, 1) } : undefined);
+    return {
+      rssMiB: round(m.rssBytes / 2 ** 20, 1),
+      ...(mib(m.peakRssBytes) ? { peakRssMiB: mib(m.peakRssBytes)!.v } : {}),
+      ...(mib(m.anonBytes) ? { anonMiB: mib(m.anonBytes)!.v } : {}),
+      ...(mib(m.fileBytes) ? { fileMiB: mib(m.fileBytes)!.v } : {}),
+    };
   };
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<Phase<T>> => {
     try {
@@ -99,7 +110,8 @@ async function runBackend(label: string, cfg: ReturnType<typeof configFor>, opts
     const afterList = mem();
     const watch = await phase('watch fan-out', () => measureWatchFanout(client, cfg.watch, progress));
     const afterWatch = mem();
-    progress(`RSS after load ${afterWatch.rssMiB} MiB (peak ${afterWatch.peakRssMiB ?? '-'} MiB)`);
+    progress(`RSS after load ${afterWatch.rssMiB} MiB (peak ${afterWatch.peakRssMiB ?? '-'} MiB; anonymous ${afterWatch.anonMiB ?? '-'}, file ${afterWatch.fileMiB ?? '-'} MiB)`);
+    if (opts.heapSnapshotDir) progress(`heap snapshot: ${await cp.heapSnapshot()}`);
     return { startupMs: Math.round(cp.startupMs), retriedOnReusedSocket: client.retriedOnReusedSocket, latency, list, watch, memory: { idle, afterLatency, afterList, afterWatch } };
   } finally {
     client.close();

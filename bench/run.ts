@@ -11,12 +11,14 @@ import { parseArgs } from 'node:util';
 import { benchApiServer } from './apiserver.js';
 import { benchHollow } from './hollow.js';
 import { benchScheduler } from './scheduler.js';
+import { benchSchedulingLoad } from './scheduling-load.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 import { benchStore } from './store.js';
 
 interface RunOptions {
   quick: boolean;
   cpuProfileDir?: string;
+  heapSnapshotDir?: string;
   backends?: Array<'sqlite' | 'etcd'>;
 }
 
@@ -25,20 +27,22 @@ const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise
   apiserver: { what: 'the API server over HTTPS: verb latency, 5,000-pod list, watch fan-out, RSS', run: (o) => benchApiServer(o) },
   scheduler: { what: 'the scheduling framework in-process: 10,000 pods on 1,000 nodes', run: (o) => benchScheduler(o) },
   hollow: { what: '1,000 hollow nodes Ready and 10,000 pods Running through the control plane', run: (o) => benchHollow(o) },
+  'scheduling-load': { what: 'the scheduler binding 10,000 pods on 1,000 hollow nodes, and API GET p99 meanwhile', run: (o) => benchSchedulingLoad(o) },
 };
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
-const USAGE = `Usage: npm run bench [-- NAME...] [--quick] [--cpu-prof DIR] [--backends sqlite,etcd]
+const USAGE = `Usage: npm run bench [-- NAME...] [--quick] [--cpu-prof DIR] [--heap-snapshot DIR] [--backends sqlite,etcd]
 
 Benchmarks (all when none is named):
 ${Object.entries(BENCHMARKS)
-  .map(([n, b]) => `  ${n.padEnd(10)} ${b.what}`)
+  .map(([n, b]) => `  ${n.padEnd(16)} ${b.what}`)
   .join('\n')}
 
 Options:
   --quick          small counts (a smoke run; figures not comparable)
   --cpu-prof DIR   write V8 CPU profiles of the API server processes into DIR
+  --heap-snapshot DIR  write a V8 heap snapshot of the API server process after the load into DIR
   --backends LIST  stores the apiserver benchmark runs on (default sqlite,etcd)
 `;
 
@@ -75,7 +79,7 @@ function writeResults(files: ResultFile[]): void {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'heap-snapshot': { type: 'string' }, backends: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -98,6 +102,7 @@ async function main(): Promise<number> {
   const opts: RunOptions = {
     quick: parsed.values.quick ?? false,
     cpuProfileDir: parsed.values['cpu-prof'] && path.resolve(parsed.values['cpu-prof']),
+    heapSnapshotDir: parsed.values['heap-snapshot'] && path.resolve(parsed.values['heap-snapshot']),
     backends: backends as RunOptions['backends'],
   };
   const machine = machineInfo();

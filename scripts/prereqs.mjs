@@ -19,6 +19,8 @@ export const debianPackages = [
   { name: 'docker.io', command: 'dockerd', why: 'the Docker engine that runs node containers (scripts/docker.mjs starts it)' },
   { name: 'debootstrap', command: 'debootstrap', why: 'builds the node image offline from Debian packages (no registry)' },
   { name: 'busybox-static', command: 'busybox', why: 'the pause, busybox and http-echo images, built offline' },
+  { name: 'iptables', command: 'iptables-restore', why: 'kube-proxy and pod-route tests program iptables in network namespaces (cluster/proxy)' },
+  { name: 'iproute2', command: 'ip', why: 'network namespaces, veth pairs and routes for the cluster/proxy tests' },
   { name: 'chromium', command: 'chromium', why: 'the explorer UI end-to-end tests (playwright-core drives /usr/bin/chromium)' },
 ];
 

@@ -4,6 +4,9 @@
  *   npm test                                   all *.test.ts under cluster/, electron/ and test/
  *   npm test -- test/e2e/x.test.ts cluster/store   a subset (files or folders)
  *   npm test -- --test-name-pattern=watch      extra flags go to `node --test`
+ *   npm test -- renderer                       the renderer's component tests (Vitest, *.spec.ts; also `npm run test:ui`)
+ *
+ * A full run (no selectors) runs the renderer's Vitest suite first, then the node tests.
  *
  * Prerequisites: missing Debian packages (scripts/prereqs.mjs) are installed when
  * we are root with apt-get, otherwise named; kubectl and helm are extracted into
@@ -73,7 +76,25 @@ function prepare() {
 
 const args = process.argv.slice(2);
 const nodeFlags = args.filter((a) => a.startsWith('--'));
-const selectors = args.filter((a) => !a.startsWith('--'));
+const allSelectors = args.filter((a) => !a.startsWith('--'));
+// The renderer's tests run under Vitest (a DOM and .vue files), not node --test.
+const isRendererPath = (s) => relative(repoRoot, resolve(s)).split(/[\\/]/)[0] === 'renderer';
+const uiSelectors = allSelectors.filter(isRendererPath);
+const selectors = allSelectors.filter((s) => !isRendererPath(s));
+const runUi = allSelectors.length === 0 || uiSelectors.length > 0;
+const runNode = allSelectors.length === 0 || selectors.length > 0;
+
+/** Vitest over renderer/ (all of it, or the named files and folders); resolves to its exit code. */
+function runVitest() {
+  const vitest = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+  const filters = uiSelectors.map((s) => relative(join(repoRoot, 'renderer'), resolve(s))).filter((s) => s !== '');
+  console.log(`test: renderer components (vitest${filters.length ? ` ${filters.join(' ')}` : ''})`);
+  const ui = spawn(process.execPath, [vitest, 'run', '--config', join(repoRoot, 'renderer', 'vitest.config.ts'), ...filters], { cwd: repoRoot, stdio: 'inherit' });
+  return new Promise((done) => ui.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));
+}
+
+const uiCode = runUi ? await runVitest() : 0;
+if (!runNode) process.exit(uiCode);
 
 let files;
 try {
@@ -87,7 +108,7 @@ const docker = await acquireDockerEngine((line) => console.log(line));
 if (files.length === 0) {
   await docker.release();
   console.log('test: no *.test.ts files found');
-  process.exit(selectors.length > 0 ? 1 : 0);
+  process.exit(uiCode || (selectors.length > 0 ? 1 : 0));
 }
 // Test files start API servers and etcd: one per core keeps a 2-core CI box responsive.
 const concurrency = Math.max(1, Math.min(availableParallelism(), 4));
@@ -106,5 +127,5 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(
 child.on('exit', async (code, signal) => {
   // A dockerd started for tests goes with the last run using it; its images (the node image cache) stay on disk.
   await docker.release();
-  process.exit(code ?? (signal ? 1 : 0));
+  process.exit(uiCode || (code ?? (signal ? 1 : 0)));
 });

@@ -18,6 +18,8 @@ export interface LaunchOptions {
   etcdServers?: string[];
   /** Write a V8 CPU profile of the server into this folder when it stops. */
   cpuProfileDir?: string;
+  /** Let heapSnapshot() write a V8 heap snapshot of the server into this folder (SIGUSR2). */
+  heapSnapshotDir?: string;
   readyTimeoutMs?: number;
 }
 
@@ -27,11 +29,13 @@ export interface ControlPlaneProcess {
   /** Milliseconds from spawn to the `ready` line. */
   readonly startupMs: number;
   /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux); NaN once it has exited. */
-  memory(): { rssBytes: number; peakRssBytes?: number };
+  memory(): MemoryReading;
   /** Why the server is gone (exit code or signal), or undefined while it runs. */
   exitStatus(): string | undefined;
   /** The last lines the server wrote to stderr (its log). */
   logTail(): string;
+  /** Writes a heap snapshot (needs heapSnapshotDir) and resolves to its path once complete. */
+  heapSnapshot(): Promise<string>;
   /** SIGTERM (SIGKILL after 10 s), then removes the data dir. */
   stop(): Promise<void>;
 }
@@ -41,11 +45,19 @@ process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
 
-function readMemory(pid: number): { rssBytes: number; peakRssBytes?: number } {
+/** VmRSS and VmHWM; on Linux also RSS split into anonymous memory (heaps) and file pages (SQLite's memory map). */
+export interface MemoryReading {
+  rssBytes: number;
+  peakRssBytes?: number;
+  anonBytes?: number;
+  fileBytes?: number;
+}
+
+function readMemory(pid: number): MemoryReading {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), anonBytes: kb('RssAnon'), fileBytes: kb('RssFile') };
   } catch {
     try {
       // Not Linux: ps reports RSS in KiB.
@@ -59,6 +71,7 @@ function readMemory(pid: number): { rssBytes: number; peakRssBytes?: number } {
 export async function launchControlPlane(opts: LaunchOptions = {}): Promise<ControlPlaneProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubarium-bench-cp-'));
   const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  if (opts.heapSnapshotDir) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${opts.heapSnapshotDir}`);
   const args = [...nodeArgs, '--import', 'tsx', 'cluster/cmd/kubarium.ts', 'up', '--data-dir', dataDir, '--port', '0'];
   if (opts.etcdServers?.length) args.push('--etcd-servers', opts.etcdServers.join(','));
   const t0 = performance.now();
@@ -115,6 +128,24 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
     memory: () => readMemory(pid),
     exitStatus: () => (child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : undefined),
     logTail: () => stderrTail.join(''),
+    heapSnapshot: () => writeHeapSnapshot(child, opts.heapSnapshotDir),
     stop,
   };
+}
+
+/** SIGUSR2 makes the server (started with --heapsnapshot-signal) write Heap.*.heapsnapshot; done when its size stops changing. */
+async function writeHeapSnapshot(child: ChildProcess, dir: string | undefined): Promise<string> {
+  if (!dir) throw new Error('heap snapshots need heapSnapshotDir');
+  fs.mkdirSync(dir, { recursive: true });
+  const before = new Set(fs.readdirSync(dir));
+  child.kill('SIGUSR2');
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!file) continue;
+    const size = fs.statSync(path.join(dir, file)).size;
+    if (size === last && size > 0) return path.join(dir, file);
+    last = size;
+  }
 }

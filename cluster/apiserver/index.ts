@@ -13,6 +13,7 @@ import { defaultTolerationSeconds, priorityAdmission } from './admission/plugins
 import { resourceQuota } from './admission/plugins/resource-quota.js';
 import { ServiceAllocator } from './admission/plugins/service-allocation.js';
 import { serviceAccountAdmission } from './admission/plugins/service-account.js';
+import { csrRequestor } from './admission/plugins/csr-requestor.js';
 import { AdmissionChain } from './admission/types.js';
 import { createAuthenticator } from './auth/authn.js';
 import { createRbacAuthorizer } from './auth/rbac/index.js';
@@ -49,7 +50,7 @@ export interface KubeAPIServerOptions {
   advertiseAddress: string;
   serviceCIDR?: string;
   /** More Prometheus text appended to /metrics. */
-  extraMetrics?: () => string;
+  extraMetrics?: () => string | Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -112,6 +113,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     defaultStorageClass(await cache('storage.k8s.io', 'storageclasses')),
     limitRanger(await cache('', 'limitranges')),
     resourceQuota(registry, await cache('', 'resourcequotas')),
+    csrRequestor,
   ]);
 
   const context: HandlerContext = {
@@ -123,6 +125,10 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     printer: tablePrinter,
     managedFields,
     patch: applyPatch,
+    kubelet: {
+      tls: { cert: opts.pki.apiserverKubeletClient.cert, key: opts.pki.apiserverKubeletClient.key },
+      authorize: async (user, attrs) => (await authorizer.authorize(user, attrs)).allowed,
+    },
   };
 
   const crds = new CRDManager(

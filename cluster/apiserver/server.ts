@@ -17,6 +17,7 @@ import { routeResource, type VirtualHandler } from './handlers/router.js';
 import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import { negotiate, toStatusError, writeError, writeJSON } from './http/respond.js';
 import { APIServerMetrics } from './metrics.js';
+import { acceptUpgradeRequests } from './proxy/upgrade-requests.js';
 import type { ResourceRegistry } from './resources/registry.js';
 
 export interface AuthorizationAttributes {
@@ -65,7 +66,7 @@ export interface APIServerOptions {
   readyChecks: HealthCheck[];
   version: Record<string, string>;
   /** More Prometheus text for /metrics (the scheduler's and controllers' own, which run beside the API server). */
-  extraMetrics?: () => string;
+  extraMetrics?: () => string | Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -99,6 +100,8 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
         });
     },
   );
+  // exec/attach/portforward upgrades go through the same chain (authn, RBAC, routing).
+  acceptUpgradeRequests(server);
   // Watches and streams live long; the server must not cut them.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -170,7 +173,7 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
         return writeJSON(res, 200, opts.openapi.v3Index());
       case '/metrics':
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-        res.end(metrics.render(opts.extraMetrics ? [opts.extraMetrics()] : []));
+        res.end(metrics.render(opts.extraMetrics ? [await opts.extraMetrics()] : []));
         return;
       case '/':
         return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });

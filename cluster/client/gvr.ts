@@ -53,6 +53,8 @@ export const PRIORITYCLASSES = gvr('scheduling.k8s.io', 'v1', 'priorityclasses',
 export const STORAGECLASSES = gvr('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false);
 export const CSINODES = gvr('storage.k8s.io', 'v1', 'csinodes', 'CSINode', false);
 export const CERTIFICATESIGNINGREQUESTS = gvr('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false);
+export const CLUSTERROLEBINDINGS = gvr('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false);
+export const SUBJECTACCESSREVIEWS = gvr('authorization.k8s.io', 'v1', 'subjectaccessreviews', 'SubjectAccessReview', false);
 export const CUSTOMRESOURCEDEFINITIONS = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false);
 
 /** `apps/v1` or `v1` for the core group. */

@@ -1,12 +1,16 @@
 /**
- * The headless launcher: `npm run cluster -- up [--data-dir DIR] [--port PORT] [--nodes N]
+ * The headless launcher: `npm run cluster -- up|down [--data-dir DIR] [--port PORT] [--nodes N]
  * [--hollow-nodes N] [--controllers LIST] [--etcd-servers URLS] [--ui]`. The same control plane the Electron main process runs, in the
  * foreground: it prints `ready <kubeconfig>` once /readyz answers and stops cleanly on
  * SIGINT/SIGTERM.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTROLLERS, selectControllers } from '../controllers/manager.js';
 import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
+import { clusterIdFor } from '../controlplane/nodes.js';
+import { connectDocker, downAll } from '../nodes/index.js';
 import { startUi } from '../ui/launch-ui.js';
 
 const MAX_HOLLOW_NODES = 10_000;
@@ -14,13 +18,15 @@ const MAX_HOLLOW_NODES = 10_000;
 const USAGE = `Usage: npm run cluster -- <command> [options]
 
 Commands:
-  up        Start the control plane in the foreground
+  up        Start the control plane (and its nodes) in the foreground
+  down      Remove the cluster's node containers, their volumes and network (the data dir stays)
 
 Options for up:
   --data-dir DIR         Where the store, certificates and kubeconfig live (default: ${defaultDataDir()})
   --port PORT            API server port (default 6443; 0 picks a free one)
   --host ADDR            Address to listen on (default 127.0.0.1)
-  --nodes N              Docker-container nodes to start (not available yet: only 0)
+  --nodes N              Docker-container nodes to run (default 0; needs a Docker engine): each a
+                         container with its own engine, our kubelet and kube-proxy; adopted on restart
   --hollow-nodes N       Simulated nodes without containers (like kwok) to register (default 0, at most ${MAX_HOLLOW_NODES})
   --controllers LIST     Controller loops to run, as kube-controller-manager --controllers:
                          '*' all (default), 'name' one, '-name' all but that one (comma-separated)
@@ -29,6 +35,9 @@ Options for up:
                          How long a node may miss heartbeats before it turns Unknown (default 40s; e.g. 15s, 2m)
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
   --ui                   Also serve the explorer (built renderer, \`npm run build\`) on 127.0.0.1 and print \`ui <url>\`
+
+Options for down:
+  --data-dir DIR         The cluster's data dir (default: as for up)
 `;
 
 /** A Go-style duration of one unit (`500ms`, `15s`, `2m`, `1h`), in ms; NaN if it is not one. */
@@ -74,7 +83,6 @@ async function up(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`);
   const nodes = values.nodes === undefined ? 0 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) fail(`--nodes must be a whole number, got "${values.nodes}"`);
-  if (nodes > 0) fail('--nodes: Docker-container nodes are not available in this version yet; only --nodes 0 is accepted');
   const hollowText = values['hollow-nodes'];
   const hollowNodes = hollowText === undefined ? 0 : /^\d+$/.test(hollowText) ? Number(hollowText) : NaN;
   if (!Number.isInteger(hollowNodes) || hollowNodes < 0 || hollowNodes > MAX_HOLLOW_NODES) {
@@ -98,6 +106,7 @@ async function up(argv: string[]): Promise<void> {
     port,
     host: values.host,
     etcdServers,
+    nodes,
     hollowNodes,
     controllers,
     scheduler: !values['no-scheduler'],
@@ -125,11 +134,33 @@ async function up(argv: string[]): Promise<void> {
   log(`API server ${cp.url}; export KUBECONFIG=${cp.kubeconfigPath}`);
 }
 
+async function down(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (!existsSync(join(dataDir, 'cluster-id'))) {
+    process.stdout.write(`no nodes: ${dataDir} has no cluster id\n`);
+    return;
+  }
+  const removed = await downAll(connectDocker(), clusterIdFor(dataDir)).catch((err: Error) => fail(`down: ${err.message}`));
+  process.stdout.write(`removed ${removed.containers.length} container(s), ${removed.volumes.length} volume(s), ${removed.networks.length} network(s)\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'up':
       return up(rest);
+    case 'down':
+      return down(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -26,6 +26,7 @@ const quiet = () => {};
 function countingController(name: string, seen: string[]): ControllerRegistration {
   return {
     name,
+    serviceAccount: name,
     start: (ctx: ControllerContext): RunningController => {
       const informer = ctx.informers.informerFor<ConfigMap>(CONFIGMAPS);
       const queue = new RateLimitingQueue<string>();
@@ -37,7 +38,7 @@ function countingController(name: string, seen: string[]): ControllerRegistratio
 }
 
 describe('selectControllers', () => {
-  const regs = ['job-controller', 'cronjob-controller', 'namespace-controller'].map((name) => ({ name, start: () => [] }));
+  const regs = ['job-controller', 'cronjob-controller', 'namespace-controller'].map((name) => ({ name, serviceAccount: name, start: () => [] }));
   it('takes all by default, single names, and exclusions (upstream --controllers)', () => {
     assert.deepEqual(selectControllers(regs).map((r) => r.name), ['job-controller', 'cronjob-controller', 'namespace-controller']);
     assert.deepEqual(selectControllers(regs, ['job']).map((r) => r.name), ['job-controller']);
@@ -83,6 +84,7 @@ describe('controller manager', () => {
     const seen: string[] = [];
     const broken: ControllerRegistration = {
       name: 'broken-controller',
+      serviceAccount: 'broken-controller',
       start: () => {
         throw new Error('boom');
       },
@@ -92,6 +94,39 @@ describe('controller manager', () => {
     const bad = m.health().find((h) => h.name === 'broken-controller')!;
     assert.equal(bad.running, false);
     assert.match(bad.lastError!.message, /boom/);
+    await m.stop();
+  });
+  it('gives each controller the client of its service account, one client per account, closed on stop', async () => {
+    const asked: string[] = [];
+    const byAccount = new Map<string, RestClient>();
+    const got = new Map<string, RestClient>();
+    const probe = (name: string, serviceAccount: string): ControllerRegistration => ({
+      name,
+      serviceAccount,
+      start: (ctx) => {
+        got.set(name, ctx.client);
+        return { name, health: () => ({ name, running: true, workers: 0, queueDepth: 0, inFlight: 0, reconciles: 0, failures: 0, dropped: 0 }), stop: async () => {} };
+      },
+    });
+    const m = startControllerManager({
+      client,
+      log: quiet,
+      caCert: 'x',
+      leaderElection: false,
+      registry: [probe('a-controller', 'shared-sa'), probe('b-controller', 'shared-sa'), probe('c-controller', 'own-sa')],
+      controllerClient: (sa) => {
+        asked.push(sa);
+        const c = new RestClient({ server: client.server.href });
+        byAccount.set(sa, c);
+        return c;
+      },
+    });
+    await until(() => m.health().length === 3, 'three loops');
+    assert.deepEqual(asked.sort(), ['own-sa', 'shared-sa']);
+    assert.equal(got.get('a-controller'), byAccount.get('shared-sa'));
+    assert.equal(got.get('b-controller'), byAccount.get('shared-sa'));
+    assert.equal(got.get('c-controller'), byAccount.get('own-sa'));
+    assert.notEqual(got.get('c-controller'), client);
     await m.stop();
   });
 });

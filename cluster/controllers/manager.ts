@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { EventRecorder, LeaderElector, SharedInformerFactory } from '../client/index.js';
 import type { ControllerHealth, RestClient } from '../client/index.js';
 import type { ControllerContext, ControllerStarter, RunningController } from './context.js';
+import { startCSRApprovingController, startCSRSigningController } from './certificates/index.js';
 import { startCronJobController } from './cronjob/index.js';
 import { startDaemonSetController } from './daemonset/index.js';
 import { startDeploymentController } from './deployment/index.js';
@@ -37,6 +38,8 @@ import { startStatefulSetController } from './statefulset/index.js';
 export interface ControllerEnv {
   /** The cluster CA certificate (PEM), published into every namespace as kube-root-ca.crt. */
   caCert: string;
+  /** The cluster CA's private key (--cluster-signing-key-file): without it the CSR signer does not run. */
+  caKey?: string;
   /** kube-controller-manager --node-monitor-grace-period (default 40 s upstream). */
   nodeMonitorGracePeriodMs?: number;
 }
@@ -44,30 +47,41 @@ export interface ControllerEnv {
 export interface ControllerRegistration {
   /** Upstream's --controllers name, e.g. `job-controller` (also accepted without `-controller`). */
   name: string;
+  /**
+   * The service account in kube-system it runs as (upstream ClientBuilder.ClientOrDie(name)
+   * with --use-service-account-credentials), bound to ClusterRole system:controller:<name>.
+   */
+  serviceAccount: string;
   start: (ctx: ControllerContext, env: ControllerEnv) => ReturnType<ControllerStarter>;
 }
 
 /** Every controller the manager can run; adding one is one line. Upstream names (NewControllerDescriptors). */
 export const CONTROLLERS: readonly ControllerRegistration[] = [
-  { name: 'cronjob-controller', start: (ctx) => startCronJobController(ctx) },
-  { name: 'daemonset-controller', start: (ctx) => startDaemonSetController(ctx) },
-  { name: 'deployment-controller', start: (ctx) => startDeploymentController(ctx) },
-  { name: 'disruption-controller', start: (ctx) => startDisruptionController(ctx) },
-  { name: 'endpoints-controller', start: (ctx) => startEndpointsController(ctx) },
-  { name: 'endpointslice-controller', start: (ctx) => startEndpointSliceController(ctx) },
-  { name: 'garbage-collector-controller', start: (ctx) => startGarbageCollector(ctx) },
-  { name: 'horizontal-pod-autoscaler-controller', start: (ctx) => startHorizontalPodAutoscalerController(ctx) },
-  { name: 'job-controller', start: (ctx) => startJobController(ctx) },
-  { name: 'ttl-after-finished-controller', start: (ctx) => startTTLAfterFinishedController(ctx) },
-  { name: 'namespace-controller', start: (ctx) => startNamespaceController(ctx) },
-  { name: 'node-ipam-controller', start: (ctx) => startNodeIpamController(ctx) },
-  { name: 'node-lifecycle-controller', start: (ctx, env) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: env.nodeMonitorGracePeriodMs }) },
-  { name: 'replicaset-controller', start: (ctx) => startReplicaSetController(ctx) },
-  { name: 'replicationcontroller-controller', start: (ctx) => startReplicationControllerController(ctx) },
-  { name: 'resourcequota-controller', start: (ctx) => startResourceQuotaController(ctx) },
-  { name: 'root-ca-certificate-publisher-controller', start: (ctx, env) => startRootCACertController(ctx, { caCert: env.caCert }) },
-  { name: 'serviceaccount-controller', start: (ctx) => startServiceAccountController(ctx) },
-  { name: 'statefulset-controller', start: (ctx) => startStatefulSetController(ctx) },
+  { name: 'certificatesigningrequest-approving-controller', serviceAccount: 'certificate-controller', start: (ctx) => startCSRApprovingController(ctx) },
+  {
+    name: 'certificatesigningrequest-signing-controller',
+    serviceAccount: 'certificate-controller',
+    start: (ctx, env) => (env.caKey ? startCSRSigningController(ctx, { ca: { cert: env.caCert, key: env.caKey } }) : []),
+  },
+  { name: 'cronjob-controller', serviceAccount: 'cronjob-controller', start: (ctx) => startCronJobController(ctx) },
+  { name: 'daemonset-controller', serviceAccount: 'daemon-set-controller', start: (ctx) => startDaemonSetController(ctx) },
+  { name: 'deployment-controller', serviceAccount: 'deployment-controller', start: (ctx) => startDeploymentController(ctx) },
+  { name: 'disruption-controller', serviceAccount: 'disruption-controller', start: (ctx) => startDisruptionController(ctx) },
+  { name: 'endpoints-controller', serviceAccount: 'endpoint-controller', start: (ctx) => startEndpointsController(ctx) },
+  { name: 'endpointslice-controller', serviceAccount: 'endpointslice-controller', start: (ctx) => startEndpointSliceController(ctx) },
+  { name: 'garbage-collector-controller', serviceAccount: 'generic-garbage-collector', start: (ctx) => startGarbageCollector(ctx) },
+  { name: 'horizontal-pod-autoscaler-controller', serviceAccount: 'horizontal-pod-autoscaler', start: (ctx) => startHorizontalPodAutoscalerController(ctx) },
+  { name: 'job-controller', serviceAccount: 'job-controller', start: (ctx) => startJobController(ctx) },
+  { name: 'ttl-after-finished-controller', serviceAccount: 'ttl-after-finished-controller', start: (ctx) => startTTLAfterFinishedController(ctx) },
+  { name: 'namespace-controller', serviceAccount: 'namespace-controller', start: (ctx) => startNamespaceController(ctx) },
+  { name: 'node-ipam-controller', serviceAccount: 'node-controller', start: (ctx) => startNodeIpamController(ctx) },
+  { name: 'node-lifecycle-controller', serviceAccount: 'node-controller', start: (ctx, env) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: env.nodeMonitorGracePeriodMs }) },
+  { name: 'replicaset-controller', serviceAccount: 'replicaset-controller', start: (ctx) => startReplicaSetController(ctx) },
+  { name: 'replicationcontroller-controller', serviceAccount: 'replication-controller', start: (ctx) => startReplicationControllerController(ctx) },
+  { name: 'resourcequota-controller', serviceAccount: 'resourcequota-controller', start: (ctx) => startResourceQuotaController(ctx) },
+  { name: 'root-ca-certificate-publisher-controller', serviceAccount: 'root-ca-cert-publisher', start: (ctx, env) => startRootCACertController(ctx, { caCert: env.caCert }) },
+  { name: 'serviceaccount-controller', serviceAccount: 'service-account-controller', start: (ctx) => startServiceAccountController(ctx) },
+  { name: 'statefulset-controller', serviceAccount: 'statefulset-controller', start: (ctx) => startStatefulSetController(ctx) },
 ];
 
 /**
@@ -196,14 +210,29 @@ export function runLeaderElected<R>(opts: LeaderElectedOptions<R>): LeaderElecte
   };
 }
 
+/** Makes the client a controller acts with, for its service account in kube-system. */
+export type ControllerClientFactory = (serviceAccount: string) => RestClient | Promise<RestClient>;
+
 export interface ControllerManagerOptions {
+  /**
+   * The manager's own client (system:kube-controller-manager): leader election and the
+   * shared informers, as upstream's root client builder.
+   */
   client: RestClient;
+  /**
+   * `--use-service-account-credentials`: each controller writes (and records Events)
+   * through its own client, made once per service account. Without it every controller
+   * uses `client`.
+   */
+  controllerClient?: ControllerClientFactory;
   log: (line: string) => void;
   /** Stops the manager when aborted. */
   signal?: AbortSignal;
   /** `--controllers`: default all (`*`). */
   controllers?: string[];
   caCert: string;
+  /** The CA's private key, for the CSR signer. */
+  caKey?: string;
   /** kube-controller-manager --node-monitor-grace-period; default the controller's (40 s). */
   nodeMonitorGracePeriodMs?: number;
   /** Extra or replacement registrations (tests). Default CONTROLLERS. */
@@ -245,30 +274,49 @@ function failedHealth(name: string, err: unknown): ControllerHealth {
   return { name, running: false, workers: 0, queueDepth: 0, inFlight: 0, reconciles: 0, failures: 1, dropped: 0, lastError: { key: '', message: `failed to start: ${message}`, at: new Date().toISOString() } };
 }
 
-/** Builds the context, calls the starters, then starts the informers. */
-function startLoops(opts: ControllerManagerOptions, selected: readonly ControllerRegistration[], leadership: AbortSignal): RunningSet {
+/** One client per service account, made on first use and kept across leadership terms. */
+class ControllerClients {
+  private readonly made = new Map<string, Promise<RestClient>>();
+  constructor(private readonly opts: ControllerManagerOptions) {}
+  get(serviceAccount: string): Promise<RestClient> {
+    const factory = this.opts.controllerClient;
+    if (!factory) return Promise.resolve(this.opts.client);
+    let c = this.made.get(serviceAccount);
+    if (!c) this.made.set(serviceAccount, (c = Promise.resolve(factory(serviceAccount))));
+    return c;
+  }
+  async close(): Promise<void> {
+    for (const c of this.made.values()) (await c.catch(() => undefined))?.close();
+    this.made.clear();
+  }
+}
+
+/** Builds a context per controller (its own client and recorders), calls the starters, then starts the informers. */
+async function startLoops(opts: ControllerManagerOptions, selected: readonly ControllerRegistration[], leadership: AbortSignal, clients: ControllerClients): Promise<RunningSet> {
   const abort = new AbortController();
   const signal = AbortSignal.any([abort.signal, leadership]);
   // Every controller listens on it: more than the default 10 listeners is expected.
   setMaxListeners(0, signal, leadership);
   const informers = new SharedInformerFactory(opts.client, { log: opts.log });
   const recorders = new Map<string, EventRecorder>();
-  const ctx: ControllerContext = {
-    client: opts.client,
-    informers,
-    recorder: (component) => {
-      let r = recorders.get(component);
-      if (!r) recorders.set(component, (r = new EventRecorder({ client: opts.client, component, log: opts.log })));
-      return r;
-    },
-    log: opts.log,
-    signal,
-  };
   const controllers: RunningController[] = [];
   const failed: ControllerHealth[] = [];
   for (const reg of selected) {
     try {
-      const started = reg.start(ctx, { caCert: opts.caCert, nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs });
+      const client = await clients.get(reg.serviceAccount);
+      const ctx: ControllerContext = {
+        client,
+        informers,
+        recorder: (component) => {
+          const key = `${reg.serviceAccount}\0${component}`;
+          let r = recorders.get(key);
+          if (!r) recorders.set(key, (r = new EventRecorder({ client, component, log: opts.log })));
+          return r;
+        },
+        log: opts.log,
+        signal,
+      };
+      const started = reg.start(ctx, { caCert: opts.caCert, caKey: opts.caKey, nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs });
       controllers.push(...(Array.isArray(started) ? started : [started]));
     } catch (err) {
       opts.log(`controller-manager: ${reg.name} failed to start: ${(err as Error).stack ?? String(err)}`);
@@ -325,17 +373,21 @@ export function renderControllerMetrics(health: readonly ControllerHealth[]): st
 export function startControllerManager(opts: ControllerManagerOptions): ControllerManager {
   const selected = selectControllers(opts.registry ?? CONTROLLERS, opts.controllers);
   const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
+  const clients = new ControllerClients(opts);
   let direct: RunningSet | undefined;
+  let directStart: Promise<void> | undefined;
   let elected: LeaderElected<RunningSet> | undefined;
   if (opts.leaderElection === false) {
-    direct = startLoops(opts, selected, new AbortController().signal);
+    directStart = startLoops(opts, selected, new AbortController().signal, clients).then((set) => {
+      direct = set;
+    });
   } else {
     elected = runLeaderElected<RunningSet>({
       client: opts.client,
       lease: 'kube-controller-manager',
       identity,
       log: opts.log,
-      start: (signal) => startLoops(opts, selected, signal),
+      start: (signal) => startLoops(opts, selected, signal, clients),
       stop: (set) => stopLoops(set, opts.log),
       leaseDurationMs: opts.leaseDurationMs,
       renewDeadlineMs: opts.renewDeadlineMs,
@@ -350,14 +402,16 @@ export function startControllerManager(opts: ControllerManagerOptions): Controll
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await directStart?.catch(() => undefined);
       if (direct) await stopLoops(direct, opts.log);
       await elected?.stop();
+      await clients.close();
     })());
   opts.signal?.addEventListener('abort', () => void stop(), { once: true });
-  const leading = () => (direct ? true : (elected?.isLeader() ?? false));
+  const leading = () => (directStart ? true : (elected?.isLeader() ?? false));
   return {
     health,
-    status: () => ({ leading: leading(), leader: direct ? identity : (elected?.leader() ?? ''), identity, controllers: health() }),
+    status: () => ({ leading: leading(), leader: directStart ? identity : (elected?.leader() ?? ''), identity, controllers: health() }),
     renderPrometheus: () => renderLeaderMetrics([{ name: 'kube-controller-manager', leading: leading() }]) + renderControllerMetrics(health()),
     stop,
   };

@@ -60,21 +60,29 @@ export interface Components {
 
 /**
  * Identities follow kubeadm's component kubeconfigs (the user name shows in audit and
- * RBAC decisions). Two also carry `system:masters` for now, because their bootstrap
- * roles fall short:
- *  - controller manager: Kubarium's bootstrap policy has no system:controller:* roles,
- *    so system:kube-controller-manager alone (list/watch, leases, tokens) could not let
- *    its loops create pods or write workload status;
- *  - scheduler: it watches priorityclasses, which system:kube-scheduler does not grant.
+ * RBAC decisions), with only their bootstrap roles: system:kube-scheduler (plus
+ * system:volume-scheduler) and system:kube-controller-manager. No system:masters.
  */
 export const IDENTITIES: Readonly<Record<'scheduler' | 'controllerManager' | 'hollowNodes', ClientCertificateRequest>> = {
-  scheduler: { commonName: 'system:kube-scheduler', organizations: ['system:masters'] },
-  controllerManager: { commonName: 'system:kube-controller-manager', organizations: ['system:masters'] },
+  scheduler: { commonName: 'system:kube-scheduler' },
+  controllerManager: { commonName: 'system:kube-controller-manager' },
   hollowNodes: { commonName: 'system:node:kubarium-hollow-nodes', organizations: ['system:nodes'] },
 };
 
-async function clientFor(o: ComponentsOptions, who: keyof typeof IDENTITIES, userAgent: string): Promise<RestClient> {
-  const pair = await issueClientCertificate({ ca: o.ca }, IDENTITIES[who]);
+/**
+ * kube-controller-manager --use-service-account-credentials: each controller acts as
+ * system:serviceaccount:kube-system:<sa> (bound to system:controller:<sa>). Upstream mints
+ * that identity as a TokenRequest token and rotates it; here the control plane, which
+ * holds the cluster CA, issues a client certificate naming the same user and the groups
+ * the service-account authenticator would give, so RBAC sees exactly upstream's subject
+ * with no token expiry to refresh.
+ */
+export function controllerIdentity(serviceAccount: string): ClientCertificateRequest {
+  return { commonName: `system:serviceaccount:kube-system:${serviceAccount}`, organizations: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] };
+}
+
+async function clientFor(o: ComponentsOptions, who: ClientCertificateRequest, userAgent: string): Promise<RestClient> {
+  const pair = await issueClientCertificate({ ca: o.ca }, who);
   return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent });
 }
 
@@ -95,7 +103,7 @@ export async function startComponents(o: ComponentsOptions): Promise<Components>
   let stopped = false;
 
   if (o.scheduler !== false) {
-    const client = await clientFor(o, 'scheduler', 'kube-scheduler');
+    const client = await clientFor(o, IDENTITIES.scheduler, 'kube-scheduler');
     clients.push(client);
     sched = runLeaderElected<SchedulerRun>({
       client,
@@ -117,9 +125,18 @@ export async function startComponents(o: ComponentsOptions): Promise<Components>
     });
   }
   if (o.controllerManager !== false) {
-    const client = await clientFor(o, 'controllerManager', 'kube-controller-manager');
+    const client = await clientFor(o, IDENTITIES.controllerManager, 'kube-controller-manager');
     clients.push(client);
-    cm = startControllerManager({ client, log, controllers: o.controllers, caCert: o.ca.cert, identity, nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs });
+    cm = startControllerManager({
+      client,
+      controllerClient: (sa) => clientFor(o, controllerIdentity(sa), `kube-controller-manager/${sa}`),
+      log,
+      controllers: o.controllers,
+      caCert: o.ca.cert,
+      caKey: o.ca.key,
+      identity,
+      nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs,
+    });
   }
 
   let hollowClient: RestClient | undefined;
@@ -127,7 +144,7 @@ export async function startComponents(o: ComponentsOptions): Promise<Components>
     if (pool) return pool;
     if (!poolStarting) {
       poolStarting = (async () => {
-        hollowClient = await clientFor(o, 'hollowNodes', 'kubelet/hollow');
+        hollowClient = await clientFor(o, IDENTITIES.hollowNodes, 'kubelet/hollow');
         clients.push(hollowClient);
         const recorder = new EventRecorder({ client: hollowClient, component: 'kubelet', log });
         return startHollowNodes({ ...o.hollowNodeOptions, client: hollowClient, count: n, log, recorder });

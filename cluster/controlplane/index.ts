@@ -9,12 +9,16 @@ import { request } from 'node:https';
 import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { startKubeAPIServer } from '../apiserver/index.js';
+import { AesGcmTransformer } from '../apiserver/storage/transformer.js';
 import { loadOrCreateClusterPKI, writeKubeconfig } from '../pki/index.js';
 import { openEtcdStore } from '../store/etcd/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
-import { startComponents } from './components.js';
-import type { Components } from './components.js';
+import { startComponentsThread } from './components-thread.js';
+import { prepareNodes } from './nodes.js';
+import type { ClusterNodes } from './nodes.js';
+import { RestClient } from '../client/index.js';
+import type { ComponentsThread } from './components-thread.js';
 import type { ControlPlane, ControlPlaneHealth, ControlPlaneOptions } from './types.js';
 
 export type { ControlPlane, ControlPlaneHealth, ControlPlaneOptions } from './types.js';
@@ -75,8 +79,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const log = opts.log ?? (() => {});
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  // Node containers reach the API server at their network's gateway: that address goes into the serving certificate.
+  const prepared = opts.nodes ? await prepareNodes({ dataDir: opts.dataDir, log }) : undefined;
   const addresses = hostAddresses();
-  const extra = opts.extraSANs ?? [];
+  const extra = [...(opts.extraSANs ?? []), ...(prepared ? [prepared.network.gateway] : [])];
   const pki = await loadOrCreateClusterPKI(join(opts.dataDir, 'pki'), {
     serverNames: extra.filter((s) => !/^[\d.:]+$/.test(s)),
     serverIPs: [...addresses, ...extra.filter((s) => /^[\d.:]+$/.test(s)), ...(host !== '0.0.0.0' ? [host] : [])],
@@ -84,15 +90,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const store = await openStore(opts);
   let apiserver;
   // The scheduler's and controllers' own metrics join the API server's /metrics once they run.
-  let componentMetrics: (() => string) | undefined;
+  let componentMetrics: (() => Promise<string>) | undefined;
   try {
     apiserver = await startKubeAPIServer({
       store,
       pki,
       host,
       port: opts.port ?? 6443,
-      advertiseAddress: addresses[0] ?? '127.0.0.1',
-      extraMetrics: () => componentMetrics?.() ?? '',
+      advertiseAddress: prepared?.network.gateway ?? addresses[0] ?? '127.0.0.1',
+      extraMetrics: () => componentMetrics?.().catch(() => '') ?? '',
       log,
     });
   } catch (err) {
@@ -102,11 +108,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const url = `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${apiserver.port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, ca: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
-  let components: Components;
+  let components: ComponentsThread;
+  let nodes: ClusterNodes | undefined;
   try {
     await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
-    // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers.
-    components = await startComponents({
+    // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers,
+    // in a worker thread so they do not share the API server's event loop.
+    components = await startComponentsThread({
       url,
       ca: pki.ca,
       log,
@@ -123,6 +131,19 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await store.close();
     throw err;
   }
+  if (prepared) {
+    const admin = new RestClient({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, userAgent: 'kubarium-nodes' });
+    try {
+      nodes = await prepared.start({ count: opts.nodes ?? 0, apiPort: apiserver.port, caCert: pki.ca.cert, client: admin });
+    } catch (err) {
+      await components.stop().catch(() => undefined);
+      await apiserver.stop();
+      await store.close();
+      throw err;
+    } finally {
+      admin.close();
+    }
+  }
   log(`control plane up: ${url} (store: ${store.backend})`);
   let stopped: Promise<void> | undefined;
   return {
@@ -130,16 +151,28 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     port: apiserver.port,
     kubeconfigPath,
     dataDir: opts.dataDir,
+    nodeManager: nodes?.manager,
+    clusterId: prepared?.clusterId,
+    storeView: {
+      backend: store.backend,
+      currentRevision: () => store.currentRevision(),
+      compactRevision: () => store.compactRevision(),
+      get: (key, revision) => store.get(key, revision),
+      range: (prefix, rangeOpts) => store.range(prefix, rangeOpts),
+      watch: (watchOpts, handlers) => store.watch(watchOpts, handlers),
+      decrypt: (key, value) => (key.startsWith('/registry/secrets/') ? new AesGcmTransformer(pki.encryptionKey).fromStorage(key, value) : value),
+    },
     async health(): Promise<ControlPlaneHealth> {
       const why = await probeReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
-      return { apiserver: why === undefined ? { ready: true } : { ready: false, message: why }, ...components.health() };
+      return { apiserver: why === undefined ? { ready: true } : { ready: false, message: why }, ...(await components.health()) };
     },
     metrics: () => components.metrics(),
     addHollowNodes: (n) => components.addHollowNodes(n),
-    hollowNodes: () => components.hollowNodes?.status() ?? [],
+    hollowNodes: () => components.hollowNodeStatus(),
     stop: () =>
       (stopped ??= (async () => {
         // Clients before the server they talk to, as a node shutdown stops kubelets and controllers first.
+        await nodes?.stop();
         await components.stop().catch((err: Error) => log(`stopping components: ${err.message}`));
         await apiserver.stop();
         await store.close();

@@ -1,6 +1,16 @@
 /** What the Electron main process and the headless launcher both use to run the control plane. */
 import type { ComponentsHealth } from './components.js';
 import type { HollowNodesOptions, HollowNodeStatus } from '../nodes/hollow/index.js';
+import type { NodeManager } from '../nodes/node-manager.js';
+import type { Store } from '../store/types.js';
+
+export type { KeyValue as StoreKeyValue, WatchEvent as StoreWatchEvent } from '../store/types.js';
+
+/** Read-only access to the store, for the explorer's store view: reads, history and watches, never writes. */
+export type StoreView = Pick<Store, 'backend' | 'currentRevision' | 'compactRevision' | 'get' | 'range' | 'watch'> & {
+  /** A value as the API server reads it (Secrets decrypted); other values unchanged. */
+  decrypt(key: string, value: Uint8Array): Uint8Array;
+};
 
 export interface ControlPlaneOptions {
   /** Folder holding the store, certificates, kubeconfig and settings. */
@@ -15,6 +25,8 @@ export interface ControlPlaneOptions {
   extraSANs?: string[];
   /** Receives one-line log messages. */
   log?: (line: string) => void;
+  /** Docker-container nodes (real kubelets over nested engines) to run; existing ones are adopted. Default 0. */
+  nodes?: number;
   /** Hollow (simulated, container-less) nodes to register at start. Default 0. */
   hollowNodes?: number;
   /** Timing, capacity and failure rate of hollow nodes. */
@@ -40,14 +52,20 @@ export interface ControlPlane {
   /** Admin kubeconfig written into the data dir. */
   readonly kubeconfigPath: string;
   readonly dataDir: string;
+  /** The store, read-only (the explorer's store view). */
+  readonly storeView?: StoreView;
   /** API server readiness (/readyz, asked now), scheduler, controller loops and hollow nodes. */
   health(): Promise<ControlPlaneHealth>;
   /** Prometheus text of the components /metrics of the API server does not cover (leader election, workqueues, scheduler). */
-  metrics(): string;
+  metrics(): Promise<string>;
+  /** The node containers' manager (add, stop, start, remove nodes), when `nodes` was given. */
+  readonly nodeManager?: NodeManager;
+  /** The cluster's id on the Docker engine (its containers' names and labels), when `nodes` was given. */
+  readonly clusterId?: string;
   /** Registers `n` more hollow nodes; resolves to their names. */
   addHollowNodes(n: number): Promise<string[]>;
   /** Per hollow node state (empty when none run). */
-  hollowNodes(): HollowNodeStatus[];
+  hollowNodes(): Promise<HollowNodeStatus[]>;
   /** Stops hollow nodes, controllers and scheduler, then the API server, and closes the store; idempotent. */
   stop(): Promise<void>;
 }

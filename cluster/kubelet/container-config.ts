@@ -8,7 +8,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { parseQuantity } from '../api/quantity.js';
 import { expand } from './env.js';
 import type { ResolvedEnvVar } from './env.js';
-import type { ContainerConfig, PodRef, ResourceConfig, SecurityConfig } from './runtime/types.js';
+import type { ContainerConfig, ContainerMount, PodRef, ResourceConfig, SecurityConfig } from './runtime/types.js';
 
 /** CFS period the kubelet uses (100 ms). */
 export const CPU_PERIOD_US = 100_000;
@@ -64,6 +64,8 @@ export interface ContainerConfigOptions {
   init: boolean;
   cgroupParent?: string;
   labels?: Record<string, string>;
+  /** The container's volume mounts (volumes/VolumeManager.mountsFor). */
+  mounts?: ContainerMount[];
 }
 
 export function containerConfig(pod: Pod, container: Container, opts: ContainerConfigOptions): ContainerConfig {
@@ -88,6 +90,7 @@ export function containerConfig(pod: Pod, container: Container, opts: ContainerC
   // API defaulting: /dev/termination-log.
   cfg.terminationMessagePath = container.terminationMessagePath ?? '/dev/termination-log';
   if (opts.labels) cfg.labels = opts.labels;
+  if (opts.mounts?.length) cfg.mounts = opts.mounts;
   return cfg;
 }
 

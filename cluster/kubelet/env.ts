@@ -1,6 +1,6 @@
 /**
  * A container's environment as the kubelet makes it (pkg/kubelet/kubelet_pods.go
- * makeEnvironmentVariables): envFrom first, then env in order; valueFrom configMapKeyRef,
+ * makeEnvironmentVariables): service links first, then envFrom, then env in order; valueFrom configMapKeyRef,
  * secretKeyRef, fieldRef and resourceFieldRef; `$(VAR)` references to earlier variables
  * expanded (`$$` escapes), as in command and args.
  */
@@ -11,6 +11,8 @@ import { parseQuantity } from '../api/quantity.js';
 export interface EnvSources {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
+  /** The service link variables for the pod (service-env.ts), set first so env can refer to them. */
+  services?(pod: Pod): ResolvedEnvVar[];
 }
 
 export interface ResolvedEnvVar {
@@ -116,6 +118,7 @@ async function valueOf(pod: Pod, container: Container, v: EnvVar, sources: EnvSo
 export async function resolveEnv(pod: Pod, container: Container, sources: EnvSources, nodeAllocatable: Readonly<Record<string, string>> = {}): Promise<ResolvedEnvVar[]> {
   const vars = new Map<string, string>();
   const ns = pod.metadata?.namespace ?? 'default';
+  for (const v of sources.services?.(pod) ?? []) vars.set(v.name, v.value);
   for (const src of container.envFrom ?? []) {
     const prefix = src.prefix ?? '';
     if (src.configMapRef) {

@@ -6,7 +6,7 @@
  * containers it could not start (waiting reasons), and the time.
  */
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
-import { rfc3339 } from '../nodes/hollow/node-status.js';
+import { rfc3339 } from '../api/time.js';
 import type { RuntimeContainer } from './runtime/types.js';
 
 export interface ContainerWaiting {

@@ -15,7 +15,9 @@ import type { EnvSources } from './env.js';
 import { computePodStatus, instancesByName } from './pod-status.js';
 import type { ContainerWaiting } from './pod-status.js';
 import { ImagePullError } from './runtime/types.js';
-import type { ContainerRuntime, RuntimeContainer, SandboxInfo } from './runtime/types.js';
+import type { ContainerRuntime, RuntimeContainer, SandboxConfig, SandboxInfo } from './runtime/types.js';
+import type { ProbeResults } from './prober/types.js';
+import type { PodVolumes } from './volumes/volume-manager.js';
 
 /** How often a pod with live containers is looked at again (the kubelet's PLEG relist period). */
 export const RELIST_PERIOD_MS = 1000;
@@ -44,6 +46,12 @@ export interface PodSyncerOptions {
   /** Back-off bounds; default 10 s doubling to 5 min. */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** The pod's DNS settings for its sandbox (cluster DNS, search domains); see dns-config.ts. */
+  dns?: (pod: Pod) => SandboxConfig['dns'];
+  /** Sets up the pods' volumes before their containers are created (volumes/VolumeManager); without it volumeMounts are not mounted. */
+  volumes?: PodVolumes;
+  /** Readiness and startup probe results for the status (prober/ProbeManager); without them running containers are ready. */
+  probes?: ProbeResults;
   /** Called for the events the kubelet would record (Pulled, Created, Started, BackOff, Failed, Killing). */
   onEvent?: (pod: Pod, type: PodEventType, reason: string, message: string) => void;
 }
@@ -77,6 +85,8 @@ interface SyncState {
   sandbox: SandboxInfo;
   waiting: Record<string, ContainerWaiting>;
   wakeMs: number | undefined;
+  /** A volume could not be set up: no container is created (they stay ContainerCreating, FailedMount). */
+  volumesFailed?: boolean;
 }
 
 export class PodSyncer {
@@ -137,6 +147,7 @@ export class PodSyncer {
       waiting,
       terminal,
       nowMs: this.now(),
+      ...this.opts.probes?.results(pod, containers),
     });
   }
 
@@ -172,6 +183,7 @@ export class PodSyncer {
           attempt: sandbox ? sandbox.attempt + 1 : 0,
           cgroupParent: this.opts.cgroupParent,
           labels: this.opts.labels,
+          dns: this.opts.dns?.(pod),
         });
       } catch (err) {
         this.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
@@ -180,6 +192,8 @@ export class PodSyncer {
     }
 
     const state: SyncState = { pod: withIPs(pod, this.opts.hostIP, sandbox.ip), sandbox, waiting: {}, wakeMs: undefined };
+    // Volumes before containers, and again on later syncs so ConfigMap/Secret updates reach running pods (WaitForAttachAndMount).
+    if (this.opts.volumes) state.volumesFailed = !(await this.opts.volumes.setUpPod(state.pod)).ok;
     const policy = pod.spec?.restartPolicy ?? 'Always';
     // Instances from an older sandbox are history only: in a new sandbox, init containers run again.
     const byName = instancesByName(containers.filter((c) => c.createdAtMs >= sandbox!.createdAtMs || c.state === 'running'));
@@ -245,6 +259,10 @@ export class PodSyncer {
   /** Pulls the image if needed, resolves the environment, creates and starts one container instance. */
   private async startNew(state: SyncState, spec: Container, restartCount: number, init: boolean): Promise<void> {
     const { pod } = state;
+    if (state.volumesFailed) {
+      state.wakeMs = Math.min(state.wakeMs ?? Infinity, RELIST_PERIOD_MS);
+      return;
+    }
     const image = spec.image ?? '';
     const imageKey = `${pod.metadata?.uid}/${spec.name}/image/${image}`;
     if (this.imageBackoff.isInBackOffSinceUpdate(imageKey)) {
@@ -262,15 +280,17 @@ export class PodSyncer {
     }
     this.imageBackoff.reset(imageKey);
     let env;
+    let mounts;
     try {
       env = await resolveEnv(pod, spec, this.opts.envSources ?? NO_ENV_SOURCES, this.opts.nodeAllocatable);
+      mounts = this.opts.volumes?.mountsFor(pod, spec, env);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       state.waiting[spec.name] = { reason: 'CreateContainerConfigError', message: err.message };
       this.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
       return;
     }
-    const cfg = containerConfig(pod, spec, { env, restartCount, init, cgroupParent: this.opts.cgroupParent, labels: this.opts.labels });
+    const cfg = containerConfig(pod, spec, { env, restartCount, init, cgroupParent: this.opts.cgroupParent, labels: this.opts.labels, mounts });
     let id: string;
     try {
       id = await this.rt.createContainer(state.sandbox.id, cfg);
@@ -342,6 +362,7 @@ export class PodSyncer {
     this.crashBackoff.forgetPrefix(`${podUid}/`);
     this.imageBackoff.forgetPrefix(`${podUid}/`);
     this.startTimes.delete(podUid);
+    await this.opts.volumes?.removePod(podUid);
   }
 }
 

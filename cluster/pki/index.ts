@@ -1,4 +1,4 @@
 export * from './pki.js';
 export * from './kubeconfig.js';
-export { canonicalIP, readSubjectAltNames } from './x509.js';
-export type { SubjectAltNames } from './x509.js';
+export { canonicalIP, readSubjectAltNames, createCertificateRequest, signCertificateRequest, certificateRequestSubject } from './x509.js';
+export type { SubjectAltNames, SignRequestOptions } from './x509.js';

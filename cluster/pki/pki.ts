@@ -35,6 +35,8 @@ export const DEFAULT_SERVER_IPS = ['127.0.0.1', '::1', '10.96.0.1'];
 
 export const ADMIN_COMMON_NAME = 'kubernetes-admin';
 export const ADMIN_ORGANIZATION = 'system:masters';
+/** The API server's identity towards kubelets (kubeadm's apiserver-kubelet-client). */
+export const KUBELET_CLIENT_COMMON_NAME = 'kube-apiserver-kubelet-client';
 
 /** File names inside the PKI folder (kubeadm's names where it has one). */
 export const PKI_FILES = {
@@ -44,6 +46,8 @@ export const PKI_FILES = {
   servingKey: 'apiserver.key',
   adminCert: 'admin.crt',
   adminKey: 'admin.key',
+  kubeletClientCert: 'apiserver-kubelet-client.crt',
+  kubeletClientKey: 'apiserver-kubelet-client.key',
   serviceAccountKey: 'sa.key',
   serviceAccountPub: 'sa.pub',
   encryptionKey: 'encryption.key',
@@ -73,6 +77,8 @@ export interface ClusterPKI {
   serving: CertKeyPair;
   /** `kubernetes-admin` / `system:masters` client certificate + key (PEM). */
   admin: CertKeyPair;
+  /** The client certificate the API server presents to kubelets (`kube-apiserver-kubelet-client` / `system:masters`). */
+  apiserverKubeletClient: CertKeyPair;
   serviceAccountKeys: ServiceAccountKeyPair;
   /** 32 random bytes for encrypting Secrets at rest (aescbc/aesgcm key size). */
   encryptionKey: Buffer;
@@ -206,12 +212,19 @@ export async function loadOrCreateClusterPKI(dir: string, opts: ClusterPKIOption
     savePair(dir, PKI_FILES.adminCert, PKI_FILES.adminKey, admin);
   }
 
+  let kubeletClient = loadPair(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey);
+  if (!kubeletClient || caRenewed || !pairIsUsable(kubeletClient, caCertificate, RENEW_BEFORE_MS)) {
+    kubeletClient = await issueLeafCertificate(ca, { commonName: KUBELET_CLIENT_COMMON_NAME, organizations: [ADMIN_ORGANIZATION], days: LEAF_DAYS, usage: 'client' });
+    savePair(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey, kubeletClient);
+  }
+
   return {
     dir,
     ca,
     caCertificate,
     serving,
     admin,
+    apiserverKubeletClient: kubeletClient,
     serviceAccountKeys: loadOrCreateServiceAccountKeys(dir),
     encryptionKey: loadOrCreateEncryptionKey(dir),
     httpsOptions: { ca: ca.cert, cert: serving.cert, key: serving.key, requestCert: true, rejectUnauthorized: false },
@@ -231,4 +244,31 @@ export async function issueClientCertificate(pki: Pick<ClusterPKI, 'ca'>, req: C
 /** The client certificate a node's kubelet uses (upstream: CN `system:node:<name>`, O `system:nodes`). */
 export function issueNodeClientCertificate(pki: Pick<ClusterPKI, 'ca'>, nodeName: string, days = LEAF_DAYS): Promise<CertKeyPair> {
   return issueClientCertificate(pki, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'], days });
+}
+
+/**
+ * A kubelet's serving certificate for its HTTPS server (10250), signed by the cluster CA
+ * so the API server can verify it: CN `system:node:<name>`, O `system:nodes`, SANs the
+ * node's name and addresses (what a kubelet-serving CSR asks for). Not persisted.
+ */
+export function issueKubeletServingCertificate(pki: Pick<ClusterPKI, 'ca'>, nodeName: string, addresses: string[], days = LEAF_DAYS): Promise<CertKeyPair> {
+  const ips = addresses.filter((a) => isIP(a)).map(canonicalIP);
+  const dnsNames = [nodeName, ...addresses.filter((a) => a && !isIP(a))];
+  return issueLeafCertificate(pki.ca, {
+    commonName: `system:node:${nodeName}`,
+    organizations: ['system:nodes'],
+    days,
+    usage: 'server',
+    sans: { dnsNames: [...new Set(dnsNames)], ips: [...new Set(ips)] },
+  });
+}
+
+/**
+ * The kubelet's own serving certificate when no CSR is used (upstream's default): signed by
+ * a throwaway CA named `<node>-ca@<unix time>`, as the kubelet's self-signed pair. The API
+ * server does not verify kubelet serving certificates unless told to (--kubelet-certificate-authority).
+ */
+export async function selfSignedKubeletServingCertificate(nodeName: string, addresses: string[]): Promise<CertKeyPair> {
+  const ca = await createCertificateAuthority(`${nodeName}-ca@${Math.floor(Date.now() / 1000)}`, LEAF_DAYS);
+  return issueKubeletServingCertificate({ ca }, nodeName, addresses);
 }

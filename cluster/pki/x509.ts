@@ -143,3 +143,55 @@ export function readSubjectAltNames(certPem: string): SubjectAltNames {
     ips: items.filter((n) => n.type === 'ip').map((n) => canonicalIP(n.value)),
   };
 }
+
+/** A new key and a PKCS#10 request for it (the kubelet's TLS bootstrap): both PEM. */
+export async function createCertificateRequest(commonName: string, organizations: string[] = []): Promise<{ csr: string; key: string }> {
+  const keys = await generateKeyPair();
+  const req = await x509.Pkcs10CertificateRequestGenerator.create({ name: subjectName(commonName, organizations), keys, signingAlgorithm: EC_SIGN });
+  return { csr: req.toString('pem'), key: await privateKeyPem(keys.privateKey) };
+}
+
+export interface SignRequestOptions {
+  /** CSR spec.usages: 'digital signature', 'key encipherment', 'client auth', 'server auth'. */
+  usages: readonly string[];
+  validitySeconds: number;
+  now?: number;
+}
+
+/** Signs a PEM PKCS#10 request with `ca`, keeping its subject and SANs; throws if the request's own signature is bad. */
+export async function signCertificateRequest(ca: CertKeyPair, csrPem: string, opts: SignRequestOptions): Promise<string> {
+  const req = new x509.Pkcs10CertificateRequest(csrPem);
+  if (!(await req.verify())) throw new Error('the request is not signed by its own key');
+  const caCert = new x509.X509Certificate(ca.cert);
+  const now = opts.now ?? Date.now();
+  const usages = new Set(opts.usages);
+  let keyUsage = 0;
+  if (usages.has('digital signature')) keyUsage |= x509.KeyUsageFlags.digitalSignature;
+  if (usages.has('key encipherment')) keyUsage |= x509.KeyUsageFlags.keyEncipherment;
+  const eku = [...(usages.has('client auth') ? [x509.ExtendedKeyUsage.clientAuth] : []), ...(usages.has('server auth') ? [x509.ExtendedKeyUsage.serverAuth] : [])];
+  const sans = req.extensions.find((e) => e.type === '2.5.29.17' /* subjectAltName */);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: req.subject,
+    issuer: caCert.subject,
+    notBefore: new Date(now - 5 * 60_000),
+    notAfter: new Date(now + opts.validitySeconds * 1000),
+    publicKey: await req.publicKey.export(),
+    signingKey: await importSigningKey(ca.key),
+    signingAlgorithm: EC_SIGN,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      ...(keyUsage ? [new x509.KeyUsagesExtension(keyUsage, true)] : []),
+      ...(eku.length ? [new x509.ExtendedKeyUsageExtension(eku, false)] : []),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+      ...(sans ? [sans] : []),
+    ],
+  });
+  return cert.toString('pem');
+}
+
+/** CN and O values of a PEM PKCS#10 request. */
+export function certificateRequestSubject(csrPem: string): { commonName: string; organizations: string[] } {
+  const name = new x509.Name(new x509.Pkcs10CertificateRequest(csrPem).subject);
+  return { commonName: name.getField('CN')[0] ?? '', organizations: name.getField('O') };
+}

@@ -2,12 +2,13 @@
  * What plugins read besides nodes and pods, served from shared informers: claims,
  * volumes and storage classes (VolumeBinding), the selector of a pod's Services and
  * controller (system-default topology spreading, helper.DefaultSelector), and pod
- * priority from its PriorityClass (what the Priority admission plugin would have set).
+ * priority. As upstream, priority is read from spec.priority, which the Priority admission
+ * plugin sets from the PriorityClass: the scheduler never watches PriorityClasses (its
+ * bootstrap role system:kube-scheduler does not grant them).
  */
 import type { Pod, PersistentVolume, PersistentVolumeClaim, ReplicationController, Service } from 'kubernetes-types/core/v1.js';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import { Selector, selectorFromLabelSelector } from '../api/labels.js';
 import type { Requirement } from '../api/labels.js';
 import { NAMESPACE_INDEX } from '../client/index.js';
@@ -18,7 +19,6 @@ export interface ListerInformers {
   pvcs: SharedInformer<PersistentVolumeClaim>;
   pvs: SharedInformer<PersistentVolume>;
   storageClasses: SharedInformer<StorageClass>;
-  priorityClasses: SharedInformer<PriorityClass>;
   services: SharedInformer<Service>;
   replicaSets: SharedInformer<ReplicaSet>;
   statefulSets: SharedInformer<StatefulSet>;
@@ -33,13 +33,9 @@ export function volumeListers(i: ListerInformers): VolumeListers {
   };
 }
 
-/** spec.priority, else the value of its PriorityClass, else of the globalDefault class, else 0. */
-export function podPriority(pod: Pod, classes: SharedInformer<PriorityClass>): number {
-  if (pod.spec?.priority !== undefined) return pod.spec.priority;
-  const name = pod.spec?.priorityClassName;
-  if (name) return classes.indexer.get(name)?.value ?? 0;
-  for (const pc of classes.indexer.list()) if (pc.globalDefault) return pc.value;
-  return 0;
+/** corev1helpers.PodPriority: spec.priority (set at admission), else 0. */
+export function podPriority(pod: Pod): number {
+  return pod.spec?.priority ?? 0;
 }
 
 /** Services selecting the pod, plus its controlling RC/RS/StatefulSet, ANDed into one selector (DefaultSelector). */

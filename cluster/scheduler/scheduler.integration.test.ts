@@ -8,7 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchCluster } from '../../test/support/cluster.js';
+import { PKI_FILES, issueClientCertificate } from '../pki/index.js';
 import type { LaunchedCluster } from '../../test/support/cluster.js';
 import { EventRecorder, EVENTS, NODES, PODS, PRIORITYCLASSES, RestClient, SharedInformerFactory } from '../client/index.js';
 import { DECISION_ANNOTATION, startScheduler } from './index.js';
@@ -16,6 +19,7 @@ import type { RunningScheduler } from './index.js';
 
 let cluster: LaunchedCluster;
 let client: RestClient;
+let schedulerClient: RestClient;
 let factory: SharedInformerFactory;
 let scheduler: RunningScheduler;
 const abort = new AbortController();
@@ -61,9 +65,14 @@ before(async () => {
   await createNode('node-1', '2');
   await createNode('node-2', '2');
   await createNode('control-plane', '4', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }, { 'node-role.kubernetes.io/control-plane': '' });
-  factory = new SharedInformerFactory(client, { log: () => {} });
-  const recorder = new EventRecorder({ client, component: 'default-scheduler', log: () => {} });
-  scheduler = startScheduler({ client, informers: factory, recorder, log: () => {}, signal: abort.signal, podInitialBackoffMs: 200, podMaxBackoffMs: 1000 });
+  // The scheduler acts as system:kube-scheduler, as the control plane runs it: only its bootstrap roles.
+  const pki = join(cluster.dataDir, 'pki');
+  const ca = { cert: readFileSync(join(pki, PKI_FILES.caCert), 'utf8'), key: readFileSync(join(pki, PKI_FILES.caKey), 'utf8') };
+  const id = await issueClientCertificate({ ca }, { commonName: 'system:kube-scheduler' });
+  schedulerClient = new RestClient({ server: cluster.url, ca: ca.cert, cert: id.cert, key: id.key, userAgent: 'kube-scheduler' });
+  factory = new SharedInformerFactory(schedulerClient, { log: () => {} });
+  const recorder = new EventRecorder({ client: schedulerClient, component: 'default-scheduler', log: () => {} });
+  scheduler = startScheduler({ client: schedulerClient, informers: factory, recorder, log: () => {}, signal: abort.signal, podInitialBackoffMs: 200, podMaxBackoffMs: 1000 });
   factory.start();
   assert.equal(await scheduler.ready, true);
 });
@@ -73,6 +82,7 @@ after(async () => {
   await scheduler?.stop();
   await factory?.shutdown();
   client?.close();
+  schedulerClient?.close();
   await cluster?.stop();
 });
 

@@ -10,14 +10,12 @@
 import type { Node, Pod, PersistentVolume, PersistentVolumeClaim, ReplicationController, Service } from 'kubernetes-types/core/v1.js';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import { StatusError } from '../api/status.js';
 import {
   NODES,
   PERSISTENTVOLUMECLAIMS,
   PERSISTENTVOLUMES,
   PODS,
-  PRIORITYCLASSES,
   REPLICASETS,
   REPLICATIONCONTROLLERS,
   SERVICES,
@@ -85,7 +83,6 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
     pvcs: informers.informerFor<PersistentVolumeClaim>(PERSISTENTVOLUMECLAIMS),
     pvs: informers.informerFor<PersistentVolume>(PERSISTENTVOLUMES),
     storageClasses: informers.informerFor<StorageClass>(STORAGECLASSES),
-    priorityClasses: informers.informerFor<PriorityClass>(PRIORITYCLASSES),
     services: informers.informerFor<Service>(SERVICES),
     replicaSets: informers.informerFor<ReplicaSet>(REPLICASETS),
     statefulSets: informers.informerFor<StatefulSet>(STATEFULSETS),
@@ -134,7 +131,7 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
   const pluginEvents = new Map<string, Set<ClusterEvent>>(plugins.map((p) => [p.name, new Set(p.events?.() ?? [])]));
   const queue = new SchedulingQueue({ pluginEvents, initialBackoffMs: opts.podInitialBackoffMs, maxBackoffMs: opts.podMaxBackoffMs });
   const podScheduler = new PodScheduler(framework, cache, { percentageOfNodesToScore: opts.percentageOfNodesToScore, nominatedPods });
-  const infoOf = (p: Pod) => new PodInfo(p, podPriority(p, li.priorityClasses));
+  const infoOf = (p: Pod) => new PodInfo(p, podPriority(p));
 
   // --- informer handlers (eventhandlers.go) ---
   const podHandler: EventHandler<Pod> = {

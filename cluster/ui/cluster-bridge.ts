@@ -1,14 +1,32 @@
 /**
  * The server side of the explorer API (explorer-api.ts), over the admin kubeconfig with
- * cluster/client's RestClient. Plain Node: the Electron main process (ipcMain) and the
- * launcher's web mode (web-server.ts) both answer the renderer with it.
+ * cluster/client's RestClient, plus the read-only store view when the host hands one over.
+ * Plain Node: the Electron main process (ipcMain) and the launcher's web mode (web-server.ts)
+ * both answer the renderer with it.
  */
 import { parseAllDocuments } from 'yaml';
 import type { GVR } from '../client/gvr.js';
 import { RestClient, type KubeObject } from '../client/rest-client.js';
 import { toApiError } from './api-error.js';
 import { discoverResources } from './discovery.js';
-import type { ApiObject, ApplyOutcome, ExplorerApi, ExplorerWatchEvent, ListFilter, ResourceKind, ResourceRef } from './explorer-api.js';
+import type { StoreView } from '../controlplane/types.js';
+import type {
+  ApiObject,
+  ApplyMode,
+  ApplyOutcome,
+  ExplorerApi,
+  ExplorerWatchEvent,
+  ListFilter,
+  ResourceKind,
+  ResourceRef,
+  StoreEvent,
+  StoreExplorerApi,
+  StoreInfo,
+  StoreKeyList,
+  StoreKeyMeta,
+  StoreValue,
+} from './explorer-api.js';
+import { noStore, StoreExplorer } from './store-explorer.js';
 import { watchForever } from './watch-loop.js';
 
 const FIELD_MANAGER = 'kubarium-ui';
@@ -20,9 +38,12 @@ function gvrOf(ref: ResourceRef): GVR {
 export class ClusterBridge implements ExplorerApi {
   private readonly client: RestClient;
   private readonly unwatchers = new Set<() => void>();
+  private readonly store: StoreExplorerApi;
 
-  constructor(kubeconfigPath: string) {
+  /** `storeView`: the control plane's store, read-only, when it runs in this process. */
+  constructor(kubeconfigPath: string, storeView?: StoreView) {
     this.client = RestClient.fromKubeconfig(kubeconfigPath, { userAgent: 'kubarium-ui' });
+    this.store = storeView ? new StoreExplorer(storeView) : noStore;
   }
 
   listResources(): Promise<ResourceKind[]> {
@@ -48,8 +69,12 @@ export class ClusterBridge implements ExplorerApi {
     return unwatch;
   }
 
-  /** Each document is applied on its own (as `kubectl apply --server-side` does), so one bad document does not hide the others' results. */
-  async apply(yamlText: string): Promise<ApplyOutcome[]> {
+  /**
+   * Each document is applied on its own (as `kubectl apply --server-side` does), so one bad document does not
+   * hide the others' results. Mode `update` PUTs each document instead (as `kubectl replace`), which fails with
+   * 409 Conflict when its metadata.resourceVersion is stale.
+   */
+  async apply(yamlText: string, mode: ApplyMode = 'apply'): Promise<ApplyOutcome[]> {
     const docs = parseAllDocuments(yamlText);
     const outcomes: ApplyOutcome[] = [];
     let kinds: ResourceKind[] | undefined;
@@ -68,7 +93,10 @@ export class ClusterBridge implements ExplorerApi {
         const kind = kinds.find((k) => k.group === group && k.version === version && k.kind === obj.kind);
         if (!kind) throw new Error(`the server has no resource for kind ${obj.kind} in ${obj.apiVersion}`);
         const namespace = kind.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
-        const applied = await this.client.patch<KubeObject>(gvrOf(kind), obj.metadata.name, JSON.stringify(obj), { type: 'apply', fieldManager: FIELD_MANAGER, namespace });
+        const applied =
+          mode === 'update'
+            ? await this.client.update<KubeObject>(gvrOf(kind), obj as KubeObject, { fieldManager: FIELD_MANAGER, namespace })
+            : await this.client.patch<KubeObject>(gvrOf(kind), obj.metadata.name, JSON.stringify(obj), { type: 'apply', fieldManager: FIELD_MANAGER, namespace });
         outcomes.push({ ok: true, object: applied as ApiObject });
       } catch (err) {
         outcomes.push({ ok: false, error: toApiError(err), target });
@@ -79,6 +107,32 @@ export class ClusterBridge implements ExplorerApi {
 
   async delete(ref: ResourceRef, namespace: string | null, name: string): Promise<void> {
     await this.client.delete(gvrOf(ref), name, { namespace: namespace ?? undefined });
+  }
+
+  storeInfo(): Promise<StoreInfo> {
+    return this.store.storeInfo();
+  }
+
+  storeKeys(prefix: string, revision?: number): Promise<StoreKeyList> {
+    return this.store.storeKeys(prefix, revision);
+  }
+
+  storeValue(key: string, revision?: number, decrypt?: boolean): Promise<StoreValue | null> {
+    return this.store.storeValue(key, revision, decrypt);
+  }
+
+  storeHistory(key: string, limit?: number): Promise<StoreKeyMeta[]> {
+    return this.store.storeHistory(key, limit);
+  }
+
+  watchStore(prefix: string, onEvents: (events: StoreEvent[]) => void): () => void {
+    const stop = this.store.watchStore(prefix, onEvents);
+    const unwatch = () => {
+      this.unwatchers.delete(unwatch);
+      stop();
+    };
+    this.unwatchers.add(unwatch);
+    return unwatch;
   }
 
   /** Stops every watch and closes pooled connections. */

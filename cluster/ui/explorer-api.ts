@@ -1,6 +1,6 @@
 /**
  * The cluster-facing half of the KubariumBridge (electron/preload/api.ts re-exports it):
- * discovery, list, get, watch, server-side apply and delete. It lives in cluster/ because
+ * discovery, list, get, watch, server-side apply, delete and the read-only store view. It lives in cluster/ because
  * two hosts answer it — the Electron main process over IPC and the headless launcher's
  * web mode over a WebSocket (cluster/ui/web-server.ts). Types only: no Node, DOM or Electron.
  */
@@ -90,8 +90,75 @@ export type ApplyOutcome =
   | { ok: true; object: ApiObject }
   | { ok: false; error: ApiError; /** `Kind name` of the document, when it had them. */ target?: string };
 
+/** How `apply` writes each document: server-side apply (default), or a plain update (PUT, optimistic on resourceVersion). */
+export type ApplyMode = 'apply' | 'update';
+
+/** One store key's metadata (etcd's mvccpb.KeyValue without the value). */
+export interface StoreKeyMeta {
+  key: string;
+  createRevision: number;
+  modRevision: number;
+  /** Changes since creation; 1 right after creation. */
+  version: number;
+  /** Lease id attached to the key, 0 when none. */
+  lease: number;
+  /** Bytes of the stored value. */
+  size: number;
+}
+
+/** Where the store stands: its backend, its current revision and the oldest revision still retained. */
+export interface StoreInfo {
+  backend: 'sqlite' | 'etcd';
+  revision: number;
+  /** Revisions at or below this are compacted away; the store can be read as of any later one. */
+  compactRevision: number;
+}
+
+/** Keys under a prefix as of one revision (time travel when it is not the current one). */
+export interface StoreKeyList {
+  revision: number;
+  keys: StoreKeyMeta[];
+}
+
+/** A value, decoded for reading. */
+export interface StoreValue extends StoreKeyMeta {
+  /** The revision the value was read at. */
+  revision: number;
+  /**
+   * `json`: the stored object, pretty-printed; `encrypted`: encrypted at rest (`k8s:enc:aesgcm:v1:<key>:` + base64 of
+   * nonce, ciphertext and tag), as stored; `text` / `binary` (hex) for anything else.
+   */
+  encoding: 'json' | 'encrypted' | 'text' | 'binary';
+  text: string;
+  /** True when the value is encrypted at rest and `text` shows it decrypted (asked for explicitly). */
+  decrypted: boolean;
+}
+
+/** One change in the store (a watch event, without the value). */
+export interface StoreEvent extends StoreKeyMeta {
+  type: 'PUT' | 'DELETE';
+  /** The key's mod revision before this change, 0 when it did not exist. */
+  prevModRevision: number;
+}
+
+/**
+ * The control plane's store, read-only: only when the host runs the control plane in-process
+ * (Electron main, `kubarium up --ui`); otherwise each call rejects with 503 ServiceUnavailable.
+ */
+export interface StoreExplorerApi {
+  storeInfo(): Promise<StoreInfo>;
+  /** Keys under `prefix` (normally `/registry/`) as of `revision` (current when omitted). */
+  storeKeys(prefix: string, revision?: number): Promise<StoreKeyList>;
+  /** One key's value as of `revision`; null when the key did not exist then. Encrypted values are decrypted only when `decrypt` is set. */
+  storeValue(key: string, revision?: number, decrypt?: boolean): Promise<StoreValue | null>;
+  /** The key's versions, newest first, back to its creation or the compacted revision (at most `limit`, default 50). */
+  storeHistory(key: string, limit?: number): Promise<StoreKeyMeta[]>;
+  /** Live changes under `prefix`, in revision order, until the returned function is called. */
+  watchStore(prefix: string, onEvents: (events: StoreEvent[]) => void): () => void;
+}
+
 /** What the explorer views call. Failed calls reject with an Error whose message is the Status message. */
-export interface ExplorerApi {
+export interface ExplorerApi extends StoreExplorerApi {
   /** Every listable kind the API server serves (preferred versions), custom resources included. */
   listResources(): Promise<ResourceKind[]>;
   /** Objects of a kind, in one namespace or (omitted) all. */
@@ -99,8 +166,8 @@ export interface ExplorerApi {
   get(ref: ResourceRef, namespace: string | null, name: string): Promise<ApiObject>;
   /** Current state as ADDED events, then changes, until the returned function is called. */
   watch(ref: ResourceRef, namespace: string | undefined, onEvent: (event: ExplorerWatchEvent) => void): () => void;
-  /** Server-side apply (field manager `kubarium-ui`) of each document in a YAML stream. */
-  apply(yamlText: string): Promise<ApplyOutcome[]>;
+  /** Server-side apply (field manager `kubarium-ui`) of each document in a YAML stream; or, with mode `update`, a PUT of each. */
+  apply(yamlText: string, mode?: ApplyMode): Promise<ApplyOutcome[]>;
   delete(ref: ResourceRef, namespace: string | null, name: string): Promise<void>;
 }
 
@@ -111,10 +178,17 @@ export type BridgeRequest =
   | { id: number; method: 'get' | 'delete'; args: [ResourceRef, string | null, string] }
   | { id: number; method: 'watch'; args: [ResourceRef, string | undefined] }
   | { id: number; method: 'unwatch'; args: [number] }
-  | { id: number; method: 'apply'; args: [string] };
+  | { id: number; method: 'apply'; args: [string, ApplyMode | undefined] }
+  | { id: number; method: 'storeInfo'; args: [] }
+  | { id: number; method: 'storeKeys'; args: [string, number | undefined] }
+  | { id: number; method: 'storeValue'; args: [string, number | undefined, boolean | undefined] }
+  | { id: number; method: 'storeHistory'; args: [string, number | undefined] }
+  | { id: number; method: 'watchStore'; args: [string] };
 
 /** What the WebSocket bridge server sends back. */
 export type BridgeReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: ApiError }
-  | { event: number; data: ExplorerWatchEvent };
+  | { event: number; data: ExplorerWatchEvent }
+  /** Events of a `watchStore` (`unwatch` ends it like a watch). */
+  | { storeEvent: number; data: StoreEvent[] };

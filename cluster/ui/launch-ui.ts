@@ -1,5 +1,6 @@
 /** `kubarium up --ui`: the web-mode explorer over a running control plane. */
 import { fileURLToPath } from 'node:url';
+import type { StoreView } from '../controlplane/types.js';
 import { ClusterBridge } from './cluster-bridge.js';
 import { startWebUi, type WebUi } from './web-server.js';
 
@@ -10,10 +11,12 @@ export interface RunningPlane {
   readonly url: string;
   readonly kubeconfigPath: string;
   readonly dataDir: string;
+  /** The store, read-only, for the explorer's store view. */
+  readonly storeView?: StoreView;
 }
 
 export async function startUi(plane: RunningPlane, log: (line: string) => void): Promise<WebUi> {
-  const bridge = new ClusterBridge(plane.kubeconfigPath);
+  const bridge = new ClusterBridge(plane.kubeconfigPath, plane.storeView);
   const ui = await startWebUi({
     bridge,
     rendererDir: RENDERER_DIR,

@@ -2,17 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { launchCluster, type LaunchedCluster } from '../../test/support/cluster.js';
-import type { ApiObject, BridgeReply, ExplorerWatchEvent, ResourceKind } from './explorer-api.js';
+import type { ApiObject, BridgeReply, ExplorerWatchEvent, ResourceKind, StoreEvent, StoreInfo, StoreKeyList, StoreKeyMeta, StoreValue } from './explorer-api.js';
 
 /** A minimal bridge client over the web-mode WebSocket, as the renderer's web client speaks it. */
 class TestClient {
   private nextId = 1;
   private readonly pending = new Map<number, (reply: BridgeReply) => void>();
   readonly events = new Map<number, ExplorerWatchEvent[]>();
+  readonly storeEvents = new Map<number, StoreEvent[]>();
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (raw) => {
       const reply = JSON.parse(String(raw)) as BridgeReply;
       if ('event' in reply) this.events.get(reply.event)?.push(reply.data);
+      else if ('storeEvent' in reply) this.storeEvents.get(reply.storeEvent)?.push(...reply.data);
       else this.pending.get(reply.id)?.(reply);
     });
   }
@@ -27,11 +29,12 @@ class TestClient {
   async call<T>(method: string, ...args: unknown[]): Promise<{ id: number; value: T }> {
     const id = this.nextId++;
     if (method === 'watch') this.events.set(id, []);
+    if (method === 'watchStore') this.storeEvents.set(id, []);
     const reply = await new Promise<BridgeReply>((resolve) => {
       this.pending.set(id, resolve);
       this.ws.send(JSON.stringify({ id, method, args }));
     });
-    if ('event' in reply) throw new Error('unexpected event');
+    if (!('id' in reply)) throw new Error('unexpected event');
     if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
     return { id, value: reply.value as T };
   }
@@ -125,5 +128,52 @@ describe('web mode: `kubarium up --ui` and its WebSocket bridge', () => {
     await client.call<null>('delete', PODS, 'default', 'web-mode-pod');
     await until('DELETED web-mode-pod', () => seen('DELETED'), 60_000);
     await client.call<null>('unwatch', id);
+  });
+
+  it('the store view: keys with revisions, a Secret as stored ciphertext and decrypted on request, history, time travel, live events', async () => {
+    const { value: info } = await client.call<StoreInfo>('storeInfo');
+    assert.equal(info.backend, 'sqlite');
+    assert.ok(info.revision > 1);
+
+    const { id } = await client.call<null>('watchStore', '/registry/');
+    const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: store-view-cm\n  namespace: default\ndata:\n  k: ${data}\n`;
+    await client.call('apply', cm('one'));
+    await client.call('apply', cm('two'));
+    const key = '/registry/configmaps/default/store-view-cm';
+    const puts = await until('two PUTs of the ConfigMap', () => {
+      const mine = (client.storeEvents.get(id) ?? []).filter((e) => e.key === key && e.type === 'PUT');
+      return mine.length >= 2 ? mine : undefined;
+    });
+    assert.deepEqual(puts.map((e) => e.version), [1, 2]);
+    assert.equal(puts[1].prevModRevision, puts[0].modRevision);
+    await client.call<null>('unwatch', id);
+
+    const { value: list } = await client.call<StoreKeyList>('storeKeys', '/registry/');
+    assert.ok(list.keys.some((k) => k.key === '/registry/namespaces/default'));
+    const meta = list.keys.find((k) => k.key === key);
+    assert.equal(meta?.version, 2);
+
+    const { value: now } = await client.call<StoreValue>('storeValue', key);
+    assert.equal(now.encoding, 'json');
+    assert.match(now.text, /"k": "two"/);
+    // Time travel: the key as of the first write, and the whole prefix as of the revision before it existed.
+    const { value: then } = await client.call<StoreValue>('storeValue', key, puts[0].modRevision);
+    assert.match(then.text, /"k": "one"/);
+    const { value: before } = await client.call<StoreKeyList>('storeKeys', '/registry/configmaps/', puts[0].modRevision - 1);
+    assert.equal(before.revision, puts[0].modRevision - 1);
+    assert.ok(!before.keys.some((k) => k.key === key));
+
+    const { value: history } = await client.call<StoreKeyMeta[]>('storeHistory', key);
+    assert.deepEqual(history.map((h) => [h.version, h.modRevision]), [[2, puts[1].modRevision], [1, puts[0].modRevision]]);
+
+    await client.call('apply', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: store-view-secret\n  namespace: default\nstringData:\n  password: hunter2\n`);
+    const secretKey = '/registry/secrets/default/store-view-secret';
+    const { value: sealed } = await client.call<StoreValue>('storeValue', secretKey);
+    assert.equal(sealed.encoding, 'encrypted');
+    assert.match(sealed.text, /^k8s:enc:aesgcm:v1:key1:[A-Za-z0-9+/=]+$/);
+    assert.ok(!sealed.text.includes('aHVudGVyMg'), 'no plaintext in the stored value');
+    const { value: opened } = await client.call<StoreValue>('storeValue', secretKey, null, true);
+    assert.equal(opened.decrypted, true);
+    assert.match(opened.text, /"password": "aHVudGVyMg=="/);
   });
 });

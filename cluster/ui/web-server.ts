@@ -69,7 +69,7 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
   };
 }
 
-/** One page's connection: answers requests, forwards its watches' events, ends them when it closes. */
+/** One page's connection: answers requests, forwards its watches' (and store watches') events, ends them when it closes. */
 function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
   const watches = new Map<number, () => void>();
   const send = (reply: BridgeReply) => {
@@ -90,6 +90,19 @@ function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
         return bridge.delete(...req.args);
       case 'apply':
         return bridge.apply(...req.args);
+      case 'storeInfo':
+        return bridge.storeInfo();
+      case 'storeKeys':
+        return bridge.storeKeys(...req.args);
+      case 'storeValue':
+        return bridge.storeValue(...req.args);
+      case 'storeHistory':
+        return bridge.storeHistory(...req.args);
+      case 'watchStore': {
+        const [prefix] = req.args;
+        watches.set(req.id, bridge.watchStore(prefix, (data) => send({ storeEvent: req.id, data })));
+        return null;
+      }
       case 'watch': {
         const [ref, namespace] = req.args;
         watches.set(req.id, bridge.watch(ref, namespace, (data) => send({ event: req.id, data })));

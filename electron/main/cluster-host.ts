@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { startControlPlane } from '../../cluster/controlplane/index.js';
-import type { ControlPlane, ControlPlaneOptions } from '../../cluster/controlplane/types.js';
+import type { ControlPlane, ControlPlaneOptions, StoreView } from '../../cluster/controlplane/types.js';
 import type { ClusterStatus } from '../preload/api.js';
 
 export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
@@ -19,6 +19,11 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
 
   get status(): ClusterStatus {
     return { ...this.current };
+  }
+
+  /** The running control plane's store, read-only (the explorer's store view). */
+  get storeView(): StoreView | undefined {
+    return this.plane?.storeView;
   }
 
   async start(): Promise<void> {

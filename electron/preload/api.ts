@@ -3,7 +3,7 @@
  * through contextBridge. Shared by electron/main (which answers), electron/preload
  * (which forwards) and renderer/ (which calls): no Electron, DOM or Node types here.
  *
- * Its cluster half (ExplorerApi: discovery, list, get, watch, apply, delete) is defined in
+ * Its cluster half (ExplorerApi: discovery, list, get, watch, apply, delete, the store view) is defined in
  * cluster/ui/explorer-api.ts, because the headless launcher's web mode answers it too
  * (over a WebSocket, cluster/ui/web-server.ts); the renderer imports it from here only.
  */
@@ -13,6 +13,7 @@ export type {
   ApiError,
   ApiErrorCause,
   ApiObject,
+  ApplyMode,
   ApplyOutcome,
   BridgeReply,
   BridgeRequest,
@@ -23,6 +24,11 @@ export type {
   ListFilter,
   ResourceKind,
   ResourceRef,
+  StoreEvent,
+  StoreInfo,
+  StoreKeyList,
+  StoreKeyMeta,
+  StoreValue,
 } from '../../cluster/ui/explorer-api.js';
 
 export interface KubariumBridge extends ExplorerApi {
@@ -48,4 +54,11 @@ export const bridgeChannels = {
   watch: 'kubarium:watch',
   unwatch: 'kubarium:unwatch',
   watchEvent: 'kubarium:watch-event',
+  storeInfo: 'kubarium:store-info',
+  storeKeys: 'kubarium:store-keys',
+  storeValue: 'kubarium:store-value',
+  storeHistory: 'kubarium:store-history',
+  /** invoke(id, prefix): starts a store watch whose event batches main sends on `storeWatchEvent` as (id, events); `unwatch` ends it. */
+  watchStore: 'kubarium:watch-store',
+  storeWatchEvent: 'kubarium:store-watch-event',
 } as const;

@@ -36,6 +36,10 @@ if [ -n "${KUBARIUM_POD_CIDR:-}" ]; then
   # The engine's bridge takes the first address of the node's pod range, as kubenet's cbr0 does.
   net=${KUBARIUM_POD_CIDR%/*}
   args="$args --bip=${net%.*}.$((${net##*.} + 1))/${KUBARIUM_POD_CIDR#*/}"
+  # No MASQUERADE of the bridge subnet by the engine: pods on other nodes must see pod
+  # addresses (no NAT between pods). The agent's pod routes (cluster/proxy/routes.ts)
+  # masquerade only pod traffic leaving the cluster CIDR, as kindnet/ip-masq-agent do.
+  args="$args --ip-masq=false"
 fi
 mkdir -p /var/log/kubarium
 # shellcheck disable=SC2086

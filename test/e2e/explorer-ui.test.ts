@@ -1,7 +1,9 @@
 /**
  * The explorer in a real browser (web mode): `kubarium up --hollow-nodes 2 --ui`, Debian's
  * Chromium driven by playwright-core opens the printed `ui <url>`, sees a card per node with
- * its pods, and the resources view; screenshots go to test-results/ for people to look at.
+ * its pods, the resources view, a Deployment created from a template, the store view following
+ * a scale (and travelling back), a pod's scheduler verdict and the events timeline; screenshots
+ * of each view go to test-results/screenshots/ for people to look at.
  * Skips when /usr/bin/chromium (Debian package `chromium`) is absent.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import { runKubectl } from '../support/kubectl.js';
 
 const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const RESULTS = join(repoRoot, 'test-results');
+const RESULTS = join(repoRoot, 'test-results', 'screenshots');
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/prereqs.mjs)`;
 
 /** The web mode serves out/renderer; build it once if this checkout has not. */
@@ -68,5 +70,84 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await page.getByRole('button', { name: /dark theme/ }).click();
     await page.screenshot({ path: join(RESULTS, 'explorer-resources-dark.png'), fullPage: true });
     assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+  });
+
+  it('creates a Deployment from a template, and its pods appear on node cards', async () => {
+    await page.getByRole('button', { name: 'Create…' }).click();
+    await page.locator('[data-template="deployment"]').click();
+    await page.locator('.create textarea').waitFor();
+    assert.match(await page.locator('.create textarea').inputValue(), /kind: Deployment/);
+    await page.screenshot({ path: join(RESULTS, 'explorer-create-from-template.png'), fullPage: true });
+    await page.locator('.create').getByRole('button', { name: 'Create', exact: true }).click();
+    await page.locator('.create [role="status"]', { hasText: 'Created: Deployment web' }).waitFor({ timeout: 15_000 });
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const webPods = page.locator('article.node-card:not([data-node="Pending pods"]) li.pod', { has: page.locator('.name', { hasText: /^web-/ }) });
+    await webPods.nth(1).waitFor({ timeout: 30_000 });
+    assert.equal(await webPods.count(), 2);
+  });
+
+  it('browses the store to /registry/deployments/default/web and sees the value change after a scale; time travel shows it before', async () => {
+    await page.getByRole('link', { name: 'Store' }).click();
+    await page.locator('[data-path="/registry/deployments/"]').click();
+    await page.locator('[data-path="/registry/deployments/default/"]').click();
+    await page.locator('[data-key="/registry/deployments/default/web"]').click();
+    const value = page.locator('[data-test="store-value"]');
+    await value.locator('pre', { hasText: '"replicas": 2' }).first().waitFor({ timeout: 10_000 });
+    const before = Number(await value.locator('[data-test="mod-revision"]').textContent());
+
+    const res = await runKubectl(['scale', 'deployment/web', '--replicas=3'], { kubeconfig: cluster.kubeconfig });
+    assert.equal(res.code, 0, res.stderr);
+    await value.locator('pre', { hasText: '"replicas": 3' }).first().waitFor({ timeout: 15_000 });
+    const after = Number(await value.locator('[data-test="mod-revision"]').textContent());
+    assert.ok(after > before, `mod revision ${before} → ${after}`);
+    await page.locator('.feed td', { hasText: '/registry/deployments/default/web' }).first().waitFor({ timeout: 10_000 });
+    assert.ok((await value.locator('.history li').count()) >= 2, 'the history lists the versions before the scale');
+    await page.screenshot({ path: join(RESULTS, 'explorer-store.png'), fullPage: true });
+
+    // The cluster as it was at the revision before the scale.
+    await page.getByLabel('Revision').fill(String(before));
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.locator('.travel', { hasText: `revision ${before}` }).waitFor({ timeout: 10_000 });
+    await value.locator('pre', { hasText: '"replicas": 2' }).first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-store-time-travel.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Live' }).click();
+    await value.locator('pre', { hasText: '"replicas": 3' }).first().waitFor({ timeout: 10_000 });
+  });
+
+  it("shows the scheduler's verdict for a pod: each node's filter result and each plugin's score", async () => {
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const row = page.locator('table.objects tbody tr', { hasText: /web-/ }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    const verdict = page.locator('[data-test="scheduler-verdict"]');
+    await verdict.locator('tr[data-node]').nth(1).waitFor({ timeout: 10_000 });
+    const nodes = await verdict.locator('tr[data-node]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')).sort());
+    assert.deepEqual(nodes, ['hollow-node-0', 'hollow-node-1']);
+    assert.equal(await verdict.locator('tr.chosen').count(), 1);
+    assert.ok((await verdict.locator('th').count()) > 3, 'a column per score plugin');
+    await verdict.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(RESULTS, 'explorer-scheduler-verdict.png'), fullPage: true });
+  });
+
+  it('puts events on a time axis, filterable by reason', async () => {
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.locator('.lane', { hasText: /Pod default\/web-/ }).first().waitFor({ timeout: 30_000 });
+    await page.getByLabel('Filter by reason').selectOption('Scheduled');
+    const lanes = page.locator('.lane');
+    await lanes.first().waitFor();
+    const objects = await lanes.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-object') ?? ''));
+    assert.ok(objects.length >= 2 && objects.every((o) => o.startsWith('Pod ')), objects.join(', '));
+    await page.getByLabel('Filter by reason').selectOption('');
+    await page.screenshot({ path: join(RESULTS, 'explorer-events-timeline.png'), fullPage: true });
+  });
+
+  it('deletes selected objects in the resources view', async () => {
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.locator('table.objects tbody tr', { hasText: 'ui-pod' }).waitFor({ timeout: 30_000 });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByLabel('Select ui-pod').check();
+    await page.locator('[data-test="delete-selected"]').click();
+    await page.locator('table.objects tbody tr', { hasText: 'ui-pod' }).waitFor({ state: 'detached', timeout: 60_000 });
   });
 });

@@ -8,7 +8,7 @@ import { applyDefaults, prepareForCreate, prepareForStatusUpdate, prepareForUpda
 import type { Strategy } from '../handlers/context.js';
 import { applySchemaDefaults } from '../schema/defaults.js';
 import type { ServedResource } from '../resources/registry.js';
-import { jsonEqual, meta, type KubeObject } from '../storage/object.js';
+import { deepClone, jsonEqual, meta, type KubeObject } from '../storage/object.js';
 
 export interface APIStrategy extends Strategy {
   /** The read-path hook of a kind: defaults applied to every object read, watches included. */
@@ -19,13 +19,13 @@ function customPrepareForUpdate(served: ServedResource, obj: KubeObject, old: Ku
   const statusSub = !!served.custom?.subresources.status;
   if (subresource === 'status') {
     for (const k of Object.keys(obj)) if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') delete obj[k];
-    for (const [k, v] of Object.entries(old)) if (k !== 'metadata' && k !== 'status') obj[k] = structuredClone(v);
+    for (const [k, v] of Object.entries(old)) if (k !== 'metadata' && k !== 'status') obj[k] = deepClone(v);
     meta(obj).generation = old.metadata?.generation;
     return;
   }
   if (statusSub) {
     if (old.status === undefined) delete obj.status;
-    else obj.status = structuredClone(old.status);
+    else obj.status = deepClone(old.status);
   }
   // Custom resources count every change outside metadata and status as a new generation.
   const strip = (o: KubeObject) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'metadata' && k !== 'status'));

@@ -8,6 +8,7 @@ import type { AdmissionChain } from '../admission/types.js';
 import type { ResourceRegistry, ServedResource } from '../resources/registry.js';
 import type { KubeObject } from '../storage/object.js';
 import type { WatchHub } from '../storage/watch-hub.js';
+import type { KubeletConnection } from '../proxy/connection.js';
 
 export interface Strategy {
   /** Defaults for the kind (idempotent; also the read-path hook). */
@@ -51,4 +52,6 @@ export interface HandlerContext {
   managedFields: ManagedFields;
   /** Applies a patch of the given media type to `current` (SSA included). */
   patch(served: ServedResource, current: KubeObject | undefined, patchBody: Buffer, contentType: string, opts: { manager: string; force: boolean; subresource: string | undefined }): KubeObject;
+  /** How to reach kubelets (pods/log, exec, attach, portforward, nodes/proxy); without it those answer 503. */
+  kubelet?: KubeletConnection;
 }

@@ -10,7 +10,7 @@ import { badRequest, invalid, methodNotAllowed, notFound, StatusError, type Stat
 import type { AdmissionAttributes, Operation } from '../admission/types.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/body.js';
 import { duplicateFields } from '../http/duplicate-fields.js';
-import { addWarning, successStatus, writeJSON, writeText } from '../http/respond.js';
+import { addWarning, successStatus, writeJSON, writeJSONList } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
 import { deepClone, isPlainObject, meta, sharedJSON, type KubeObject } from '../storage/object.js';
@@ -102,7 +102,14 @@ export async function handleList(ctx: HandlerContext, r: ApiRequest): Promise<vo
       continueToken: res.continue,
       remainingItemCount: res.remainingItemCount,
     });
-    writeJSON(r.res, 200, table, r.negotiated.yaml);
+    if (r.negotiated.yaml) {
+      writeJSON(r.res, 200, table, true);
+      return;
+    }
+    // Streamed row by row; an embedded object's (or its metadata's) JSON is the shared one lists and watches reuse.
+    const { rows, ...rest } = table as unknown as { rows: TableRowOut[] };
+    const head = JSON.stringify(rest);
+    await writeJSONList(r.res, 200, `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"rows":[`, rows.map(encodeRow), ']}');
     return;
   }
   const listMeta: Record<string, unknown> = { resourceVersion: res.resourceVersion };
@@ -118,7 +125,30 @@ export async function handleList(ctx: HandlerContext, r: ApiRequest): Promise<vo
   }
   // Items are shared objects: their JSON is made once and reused across lists and watchers.
   const head = `{"kind":${JSON.stringify(r.served.info.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(r.served.info))},"metadata":${JSON.stringify(listMeta)},"items":[`;
-  writeText(r.res, 200, head + items.map(sharedJSON).join(',') + ']}');
+  await writeJSONList(r.res, 200, head, items.map(sharedJSON), ']}');
+}
+
+interface TableRowOut {
+  cells: unknown[];
+  conditions?: unknown[];
+  object?: KubeObject;
+}
+
+const ROW_END = Buffer.from('}');
+const PARTIAL_END = Buffer.from('}}');
+
+/** One Table row as JSON, reusing the shared encoding of its object or that object's metadata. */
+function encodeRow(row: TableRowOut): Buffer {
+  let text = `{"cells":${JSON.stringify(row.cells)}`;
+  if (row.conditions !== undefined) text += `,"conditions":${JSON.stringify(row.conditions)}`;
+  const o = row.object;
+  if (o === undefined) return Buffer.from(text + '}');
+  const keys = Object.keys(o);
+  if (o.kind === 'PartialObjectMetadata' && o.metadata && keys.length === 3 && keys[0] === 'kind' && keys[1] === 'apiVersion' && keys[2] === 'metadata') {
+    text += `,"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(o.apiVersion)},"metadata":`;
+    return Buffer.concat([Buffer.from(text), sharedJSON(o.metadata as KubeObject), PARTIAL_END]);
+  }
+  return Buffer.concat([Buffer.from(text + ',"object":'), sharedJSON(o), ROW_END]);
 }
 
 /** Decodes a body and checks its apiVersion/kind against the endpoint; absent ones default to it, as upstream's decoder. */

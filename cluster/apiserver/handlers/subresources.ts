@@ -2,11 +2,13 @@
  * Subresources with their own semantics: scale (autoscaling/v1 Scale), pods/binding
  * (what the scheduler writes), pods/eviction (drain, honouring PodDisruptionBudgets),
  * namespaces/finalize, and the kubelet-backed ones (log, exec, attach, portforward,
- * proxy) which answer clearly until a node can serve them.
+ * proxy), proxied to the node's kubelet (../proxy/) when the server has a kubelet
+ * connection, else answered plainly.
  */
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { badRequest, conflict, invalid, notFound, StatusError } from '../../api/status.js';
 import { readBody } from '../http/body.js';
+import { proxyToKubelet } from '../proxy/kubelet-proxy.js';
 import { successStatus, writeJSON } from '../http/respond.js';
 import { deepClone, meta, type KubeObject } from '../storage/object.js';
 import type { HandlerContext } from './context.js';
@@ -177,8 +179,9 @@ export async function handleFinalize(ctx: HandlerContext, r: ApiRequest): Promis
   respondObject(ctx, r, 200, object);
 }
 
-/** log, exec, attach, portforward and proxy need a kubelet; until one is connected they answer plainly. */
+/** log, exec, attach, portforward and proxy go to the kubelet; without a kubelet connection they answer plainly. */
 export async function handleNodeBacked(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  if (ctx.kubelet) return proxyToKubelet(ctx, ctx.kubelet, r);
   const ns = scopeNamespace(r);
   const st = storeOf(r);
   const obj = await st.get(ns, r.info.name!);

@@ -18,6 +18,8 @@ import { intParam, type ApiRequest } from './request.js';
 const DEFAULT_TIMEOUT_S = 1800;
 const BOOKMARK_INTERVAL_MS = 60_000;
 
+const EVENT_END = Buffer.from('}\n');
+
 export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<void> {
   const ns = scopeNamespace(r);
   const q = r.url.searchParams;
@@ -43,10 +45,13 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
   let first = true;
   let lastRV = opts.resourceVersion ?? '';
 
-  const encode = (type: string, obj: KubeObject): string => {
+  const encode = (type: string, obj: KubeObject, out: Buffer[]): void => {
     let object = obj;
     // The common case: the object as stored, its JSON shared by every watcher of this event.
-    if (!table && !partial && !r.served.conversion) return `{"type":"${type}","object":${sharedJSON(obj)}}\n`;
+    if (!table && !partial && !r.served.conversion) {
+      out.push(Buffer.from(`{"type":"${type}","object":`), sharedJSON(obj), EVENT_END);
+      return;
+    }
     if (type !== 'BOOKMARK' && type !== 'ERROR') {
       object = toServed(r.served, obj);
       if (table) {
@@ -56,7 +61,7 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
         object = partialMetadata(object);
       }
     }
-    return JSON.stringify({ type, object }) + '\n';
+    out.push(Buffer.from(JSON.stringify({ type, object }) + '\n'));
   };
 
   // Upstream establishes the watch (rw.Watch) before serveWatch sends the 200, so a client that
@@ -72,12 +77,12 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
   };
   const write = (events: WatchEventOut[]) => {
     if (closed) return;
-    let chunk = '';
+    const chunk: Buffer[] = [];
     for (const e of events) {
-      chunk += encode(e.type, e.object);
+      encode(e.type, e.object, chunk);
       lastRV = e.object.metadata?.resourceVersion ?? lastRV;
     }
-    res.write(chunk);
+    res.write(Buffer.concat(chunk));
   };
   const fail = (err: Error) => {
     if (closed) return;

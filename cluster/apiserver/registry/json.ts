@@ -2,6 +2,7 @@
  * Helpers for walking API objects kept as plain, lossless JSON trees.
  * Everything mutates in place and never rebuilds an object, so unknown fields survive.
  */
+import { deepClone } from '../storage/object.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -88,5 +89,5 @@ export function stringMap(o: JsonObject | undefined, key: string): Record<string
 }
 
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return deepClone(v);
 }

@@ -74,6 +74,7 @@ export class ResourceRegistry {
     this.served.delete(gvrKey(group, version, resource));
     const stillUsed = [...this.served.values()].some((s) => s.info.storagePrefix === sr.info.storagePrefix);
     if (!stillUsed) {
+      this.storesByPrefix.get(sr.info.storagePrefix)?.dispose();
       this.storesByPrefix.delete(sr.info.storagePrefix);
     }
     this.changed();
@@ -116,12 +117,12 @@ export class ResourceRegistry {
     return best;
   }
 
-  /** The watch hub's decoder: read-path defaults of the key's resource; current states are kept for lists. */
+  /** The watch hub's decoder: read-path defaults of the key's resource, reusing the watch cache's object of that revision. */
   readonly eventDecoder = {
-    decode: (key: string, value: Uint8Array, modRevision: number, current: boolean): KubeObject => {
+    decode: (key: string, value: Uint8Array, modRevision: number): KubeObject => {
       const rs = this.storeForKey(key);
-      return rs ? rs.decodeShared(key, value, modRevision, current) : this.codec.decode(key, value, modRevision);
+      return rs ? rs.decodeShared(key, value, modRevision) : this.codec.decode(key, value, modRevision);
     },
-    forget: (key: string): void => this.storeForKey(key)?.forget(key),
+    forget: (): void => {},
   };
 }

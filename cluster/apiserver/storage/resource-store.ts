@@ -23,6 +23,7 @@ import type { ResourceInfo } from '../resources/catalog.js';
 import { Codec } from './codec.js';
 import { deepClone, jsonEqual, meta, nowRFC3339, type KubeObject } from './object.js';
 import type { ObjectEvent, Subscription, WatchHub } from './watch-hub.js';
+import { WatchCache } from './watch-cache.js';
 
 export interface ListOptions {
   labelSelector?: Selector;
@@ -81,7 +82,9 @@ export class ResourceStore {
     private readonly onRead: ReadHook = () => {},
     /** Lease attached to new objects (Events expire after --event-ttl). */
     private readonly leaseFor?: () => Promise<number>,
-  ) {}
+  ) {
+    this.cache = new WatchCache(this.prefix(), store, hub, (key, value, rev) => this.decode(key, value, rev));
+  }
 
   /** `/registry/pods/` or `/registry/pods/default/`. */
   prefix(namespace?: string): string {
@@ -99,24 +102,17 @@ export class ResourceStore {
     return obj;
   }
 
-  /**
-   * The newest decoded state of each key, as the watch hub and lists saw it — so a list
-   * decodes only what changed since (upstream serves lists from its watch cache).
-   * Objects here are shared: never mutated.
-   */
-  private readonly current = new Map<string, KubeObject>();
+  /** The newest decoded state of each key, kept from the watch hub's events; lists are served from it. */
+  private readonly cache: WatchCache;
 
-  /** A shared, read-only object; `remember` keeps it as its key's current state. */
-  decodeShared(key: string, value: Uint8Array, rev: number, remember: boolean): KubeObject {
-    const kept = this.current.get(key);
-    if (kept && kept.metadata!.resourceVersion === String(rev)) return kept;
-    const obj = this.decode(key, value, rev);
-    if (remember && (!kept || Number(kept.metadata!.resourceVersion) < rev)) this.current.set(key, obj);
-    return obj;
+  /** A shared, read-only object: the watch cache's when it holds that revision, else decoded now. */
+  decodeShared(key: string, value: Uint8Array, rev: number): KubeObject {
+    return this.cache.peek(key, rev) ?? this.decode(key, value, rev);
   }
 
-  forget(key: string): void {
-    this.current.delete(key);
+  /** This storage is no longer served (a CRD went away): drop what the cache holds. */
+  dispose(): void {
+    this.cache.reset();
   }
 
   private notFound(name: string): StatusError {
@@ -153,6 +149,12 @@ export class ResourceStore {
       throw badRequest(`resourceVersionMatch: Unsupported value: "${opts.resourceVersionMatch}": supported values: "Exact", "NotOlderThan"`);
     }
     const filtering = !!(opts.labelSelector && !opts.labelSelector.isEmpty()) || !!opts.fieldSelector?.length;
+    // Upstream serves every list from the watch cache except exact-revision ones and continuations
+    // (those read the store at the token's revision; a first page from the cache names a revision the store still has).
+    if (!revision && !opts.continue) {
+      const fromCache = await this.listFromCache(prefix, opts, limit, filtering);
+      if (fromCache) return fromCache;
+    }
     const items: KubeObject[] = [];
     let nextStart: string | undefined;
     let remaining: number | undefined;
@@ -167,7 +169,7 @@ export class ResourceStore {
       let i = 0;
       for (; i < res.kvs.length; i++) {
         const kv = res.kvs[i];
-        const obj = this.decodeShared(kv.key, kv.value, kv.modRevision, true);
+        const obj = this.decodeShared(kv.key, kv.value, kv.modRevision);
         if (filtering && !this.matches(obj, opts.labelSelector, opts.fieldSelector)) continue;
         items.push(obj);
         if (limit && items.length >= limit) {
@@ -192,6 +194,31 @@ export class ResourceStore {
       resourceVersion: String(revision),
       continue: nextStart !== undefined ? encodeContinue(revision, nextStart) : undefined,
       remainingItemCount: remaining !== undefined && remaining > 0 ? remaining : undefined,
+    };
+  }
+
+  private async listFromCache(prefix: string, opts: ListOptions, limit: number, filtering: boolean): Promise<ListResult | undefined> {
+    // resourceVersion "0": any state will do; unset or N (NotOlderThan): at least the store's current one.
+    const snap = await this.cache.snapshot(prefix, prefix, opts.resourceVersion !== '0');
+    if (!snap) return undefined;
+    const items: KubeObject[] = [];
+    let i = snap.from;
+    for (; i < snap.to; i++) {
+      const obj = snap.objects.get(snap.keys[i])!;
+      if (filtering && !this.matches(obj, opts.labelSelector, opts.fieldSelector)) continue;
+      items.push(obj);
+      if (limit && items.length >= limit) {
+        i++;
+        break;
+      }
+    }
+    const more = limit > 0 && items.length >= limit && i < snap.to;
+    const remaining = more && !filtering ? snap.to - i : undefined;
+    return {
+      items,
+      resourceVersion: String(snap.revision),
+      continue: more ? encodeContinue(snap.revision, snap.keys[i - 1].slice(prefix.length) + '\u0000') : undefined,
+      remainingItemCount: remaining,
     };
   }
 

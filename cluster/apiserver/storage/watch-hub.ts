@@ -52,6 +52,8 @@ export class WatchHub {
   private readonly subscribers = new Set<Subscriber>();
   private storeWatch: Watch | undefined;
   private stopped = false;
+  /** Consistent reads waiting for the hub to reach a revision (see waitFor). */
+  private waiters: Array<{ revision: number; resolve: (reached: boolean) => void }> = [];
 
   constructor(
     private readonly store: Store,
@@ -107,8 +109,29 @@ export class WatchHub {
     }
   }
 
+  /** Resolves true once the hub has dispatched `revision` (false after `timeoutMs`). */
+  waitFor(revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.lastRevision >= revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w = {
+        revision,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const w of this.waiters) w.resolve(false);
+    this.waiters = [];
     await this.storeWatch?.cancel();
     this.subscribers.clear();
   }
@@ -182,6 +205,13 @@ export class WatchHub {
       const drop = this.ring.length - RING_SIZE;
       this.ringFloor = this.ring[drop - 1].revision;
       this.ring.splice(0, drop);
+    }
+    if (this.waiters.length) {
+      const due = this.waiters.filter((w) => w.revision <= this.lastRevision);
+      if (due.length) {
+        this.waiters = this.waiters.filter((w) => w.revision > this.lastRevision);
+        for (const w of due) w.resolve(true);
+      }
     }
     for (const sub of this.subscribers) {
       let batch: ObjectEvent[] | undefined;

@@ -70,7 +70,7 @@ before(async () => {
       if (autoReady.has(p.metadata?.labels?.app ?? '')) void makeReady(p);
     },
   });
-  h.start(startDeploymentController, startReplicaSetController, startReplicationControllerController);
+  await h.start(['deployment-controller', startDeploymentController], ['replicaset-controller', startReplicaSetController], ['replication-controller', startReplicationControllerController]);
 });
 after(async () => {
   await h?.stop();
@@ -97,7 +97,7 @@ test('kubectl create deployment → a ReplicaSet <name>-<hash> and 3 pods; ready
   const events = await eventually(async () => {
     const list = await h.client.list<Event>(EVENTS, { namespace: ns });
     const msgs = list.items.map((e) => `${e.reason}: ${e.message}`);
-    return msgs.some((m) => m.startsWith('SuccessfulCreate: Created pod: web-')) && msgs.includes(`ScalingReplicaSet: Scaled up replica set web-${hash} from 0 to 3`) && msgs;
+    return msgs.filter((m) => m.startsWith('SuccessfulCreate: Created pod: web-')).length >= 3 && msgs.includes(`ScalingReplicaSet: Scaled up replica set web-${hash} from 0 to 3`) && msgs;
   }, 'SuccessfulCreate and ScalingReplicaSet events');
   assert.equal(events.filter((m) => m.startsWith('SuccessfulCreate')).length, 3, events.join('\n'));
 

@@ -22,7 +22,7 @@ const labels = { app: 'web' };
 
 before(async () => {
   h = await startHarness(QUIET);
-  h.start((ctx) => startDisruptionController(ctx));
+  await h.start(['disruption-controller', (ctx) => startDisruptionController(ctx)]);
 });
 after(async () => {
   await h?.stop();

@@ -13,7 +13,7 @@ import { startEndpointSliceController } from './controller.js';
 let h: Harness;
 before(async () => {
   h = await startHarness(QUIET);
-  h.start(startEndpointsController, (ctx) => startEndpointSliceController(ctx, { maxEndpointsPerSlice: 2 }));
+  await h.start(['endpoint-controller', startEndpointsController], ['endpointslice-controller', (ctx) => startEndpointSliceController(ctx, { maxEndpointsPerSlice: 2 })]);
 });
 after(async () => {
   await h?.stop();

@@ -14,7 +14,7 @@ const GADGETS: GVR = { group: 'example.com', version: 'v1', resource: 'gadgets',
 
 before(async () => {
   h = await startHarness(QUIET);
-  h.start((ctx) => startGarbageCollector(ctx, { discoveryPeriodMs: 1000 }));
+  await h.start(['generic-garbage-collector', (ctx) => startGarbageCollector(ctx, { discoveryPeriodMs: 1000 })]);
 });
 after(async () => {
   await h?.stop();

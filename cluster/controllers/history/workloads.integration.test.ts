@@ -10,13 +10,12 @@ import assert from 'node:assert/strict';
 import type { DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import type { Event, Node, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
-import { CRONJOBS, EVENTS, EventRecorder, JOBS, NODES, PERSISTENTVOLUMECLAIMS, PODS, RestClient, SharedInformerFactory } from '../../client/index.js';
-import type { SharedInformer } from '../../client/index.js';
-import { launchCluster, type LaunchedCluster } from '../../../test/support/cluster.js';
+import { CRONJOBS, EVENTS, JOBS, NODES, PERSISTENTVOLUMECLAIMS, PODS } from '../../client/index.js';
+import type { RestClient, SharedInformer, SharedInformerFactory } from '../../client/index.js';
+import type { LaunchedCluster } from '../../../test/support/cluster.js';
 import { runKubectl } from '../../../test/support/kubectl.js';
-import type { ControllerContext, RunningController } from '../context.js';
 import { CONTROLLERS } from '../manager.js';
-import { eventually, getOrUndefined } from '../testing/harness.js';
+import { eventually, getOrUndefined, startHarness, type Harness } from '../testing/harness.js';
 import { startCronJobController, type CronJobController } from '../cronjob/index.js';
 import { startDaemonSetController } from '../daemonset/index.js';
 import { JOB_TRACKING_FINALIZER, startJobController, startTTLAfterFinishedController } from '../job/index.js';
@@ -30,9 +29,7 @@ let client: RestClient;
 let informers: SharedInformerFactory;
 let pods: SharedInformer<Pod>;
 let cron: CronJobController;
-const running: RunningController[] = [];
-const recorders: EventRecorder[] = [];
-const abort = new AbortController();
+let h: Harness;
 /** The CronJob controller's clock. */
 let fakeNow = Date.now();
 /** Label app values whose pods the stand-in kubelet makes Running and Ready. */
@@ -68,22 +65,8 @@ const events = async (name: string) => (await client.list<Event>(EVENTS, { names
 before(async () => {
   const known = new Set(CONTROLLERS.map((c) => c.name));
   const off = MINE.filter((n) => known.has(n)).map((n) => `-${n}`);
-  cluster = await launchCluster({ args: ['--controllers', ['*', ...off].join(',')] });
-  client = RestClient.fromKubeconfig(cluster.kubeconfig, { userAgent: 'workload-controllers-test' });
-  informers = new SharedInformerFactory(client, { log: (l) => process.env.KUBARIUM_TEST_VERBOSE && process.stderr.write(`[informers] ${l}\n`) });
-  const ctx: ControllerContext = {
-    client,
-    informers,
-    recorder(component) {
-      const r = new EventRecorder({ client, component, log: () => {} });
-      recorders.push(r);
-      return r;
-    },
-    log: (line) => process.env.KUBARIUM_TEST_VERBOSE && process.stderr.write(`[controllers] ${line}\n`),
-    signal: abort.signal,
-  };
-  cron = startCronJobController(ctx, { now: () => fakeNow });
-  running.push(startJobController(ctx), startTTLAfterFinishedController(ctx), cron, startDaemonSetController(ctx), startStatefulSetController(ctx));
+  h = await startHarness({ args: ['--controllers', ['*', ...off].join(',')] });
+  ({ cluster, client, informers } = h);
   pods = informers.informerFor<Pod>(PODS);
   pods.addEventHandler({
     onAdd: (p) => {
@@ -91,16 +74,17 @@ before(async () => {
       if (app && autoReady.has(app) && !p.status?.phase?.match(/Running/)) void setPhase(p.metadata!.name!, 'Running');
     },
   });
-  informers.start();
+  await h.start(
+    ['cronjob-controller', (ctx) => (cron = startCronJobController(ctx, { now: () => fakeNow }))],
+    ['job-controller', startJobController],
+    ['ttl-after-finished-controller', startTTLAfterFinishedController],
+    ['daemon-set-controller', startDaemonSetController],
+    ['statefulset-controller', startStatefulSetController],
+  );
 });
 
 after(async () => {
-  abort.abort();
-  await Promise.all(running.map((r) => r.stop()));
-  await informers?.shutdown();
-  await Promise.all(recorders.map((r) => r.flush()));
-  client?.close();
-  await cluster?.stop();
+  await h?.stop();
 });
 
 test('kubectl create job: one pod with the tracking finalizer; success completes the Job and releases the pod', async () => {

@@ -19,7 +19,7 @@ const WIDGETS: GVR = { group: 'example.com', version: 'v1', resource: 'widgets',
 
 before(async () => {
   h = await startHarness();
-  h.start(startNamespaceController);
+  await h.start(['namespace-controller', startNamespaceController]);
   await h.client.create(
     { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
     {

@@ -15,7 +15,7 @@ let renewingLost: NodeJS.Timeout | undefined;
 before(async () => {
   // Only this test's node controllers act on its nodes (the cluster runs just the namespace controller).
   h = await startHarness(QUIET);
-  h.start((ctx) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 }), startNodeIpamController);
+  await h.start(['node-controller', (ctx) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: 1500, nodeMonitorPeriodMs: 200 })], ['node-controller', startNodeIpamController]);
 });
 after(async () => {
   clearInterval(renewing);

@@ -28,7 +28,7 @@ before(async () => {
   // Namespace `default` reads the fake; every other namespace the real (absent) metrics API.
   const real = new ResourceMetricsApiSource(h.client);
   const routed: MetricsSource = { getResourceMetric: (r, ns, sel, c) => (ns === 'default' ? fake : real).getResourceMetric(r, ns, sel, c) };
-  h.start((ctx) => startHorizontalPodAutoscalerController(ctx, { metrics: routed, syncPeriodMs: 300 }));
+  await h.start(['horizontal-pod-autoscaler', (ctx) => startHorizontalPodAutoscalerController(ctx, { metrics: routed, syncPeriodMs: 300 })]);
 });
 after(async () => {
   await h?.stop();

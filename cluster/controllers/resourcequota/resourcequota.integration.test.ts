@@ -16,7 +16,7 @@ const ns = 'default';
 
 before(async () => {
   h = await startHarness(QUIET);
-  h.start((ctx) => startResourceQuotaController(ctx, { resyncPeriodMs: 60_000 }));
+  await h.start(['resourcequota-controller', (ctx) => startResourceQuotaController(ctx, { resyncPeriodMs: 60_000 })]);
 });
 after(async () => {
   await h?.stop();

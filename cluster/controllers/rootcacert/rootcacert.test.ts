@@ -19,7 +19,7 @@ test('desiredRootCAConfigMap keeps other metadata and is undefined when right', 
 let h: Harness;
 before(async () => {
   h = await startHarness(QUIET);
-  h.start((ctx) => startRootCACertController(ctx, { caCert: h.caCert }));
+  await h.start(['root-ca-cert-publisher', (ctx) => startRootCACertController(ctx, { caCert: h.caCert })]);
 });
 after(async () => {
   await h?.stop();

@@ -14,7 +14,7 @@ test('missingServiceAccounts', () => {
 let h: Harness;
 before(async () => {
   h = await startHarness(QUIET);
-  h.start(startServiceAccountController);
+  await h.start(['service-account-controller', startServiceAccountController]);
 });
 after(async () => {
   await h?.stop();

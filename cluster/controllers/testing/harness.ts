@@ -1,26 +1,39 @@
 /**
  * Integration-test harness shared by the controllers in cluster/controllers: a real
  * control plane (`kubarium up`), a client and shared informers against it, and a
- * ControllerContext to start controllers with. Test support only.
+ * ControllerContext to start controllers with. Each controller runs as its own service
+ * account (kube-system/<sa>, bound to system:controller:<sa>), as the controller manager
+ * runs it, so a missing RBAC rule fails the test. Test support only.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventRecorder, RestClient, SharedInformerFactory } from '../../client/index.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { PKI_FILES, issueClientCertificate } from '../../pki/index.js';
 import { StatusError } from '../../api/status.js';
 import { launchCluster } from '../../../test/support/cluster.js';
 import type { LaunchedCluster, LaunchOptions } from '../../../test/support/cluster.js';
 import type { ControllerContext, ControllerStarter, RunningController } from '../context.js';
 
+/** A controller to start and the service account in kube-system it runs as. */
+export type HarnessController = readonly [serviceAccount: string, start: ControllerStarter];
+
 export interface Harness {
   cluster: LaunchedCluster;
+  /** Admin client, for the test's own reads and writes. */
   client: RestClient;
+  /** Shared informers (admin client); the controllers register on them. */
   informers: SharedInformerFactory;
+  /** Context with the admin client, for controllers a test builds by hand. */
   ctx: ControllerContext;
   /** The cluster CA PEM (from the kubeconfig's certificate-authority-data). */
   caCert: string;
   /** What the controllers under test logged. */
   logLines: string[];
-  /** Starts controllers, then the shared informers (as the manager does). */
-  start(...starters: ControllerStarter[]): RunningController[];
+  /** A client authenticated as system:serviceaccount:kube-system:<serviceAccount>. */
+  clientAs(serviceAccount: string): Promise<RestClient>;
+  /** Starts controllers, each with its service account's client, then the shared informers (as the manager does). */
+  start(...controllers: HarnessController[]): Promise<RunningController[]>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +66,19 @@ export async function startHarness(launch: LaunchOptions = {}): Promise<Harness>
     signal: abort.signal,
   };
   const running: RunningController[] = [];
+  const pki = join(cluster.dataDir, 'pki');
+  const ca = { cert: readFileSync(join(pki, PKI_FILES.caCert), 'utf8'), key: readFileSync(join(pki, PKI_FILES.caKey), 'utf8') };
+  const saClients: RestClient[] = [];
+  /** The identity controlplane/components.ts gives the controller manager's loops. */
+  const clientAs = async (serviceAccount: string) => {
+    const pair = await issueClientCertificate(
+      { ca },
+      { commonName: `system:serviceaccount:kube-system:${serviceAccount}`, organizations: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
+    );
+    const c = new RestClient({ server: cluster.url, ca: ca.cert, cert: pair.cert, key: pair.key, userAgent: `kube-controller-manager-test/${serviceAccount}` });
+    saClients.push(c);
+    return c;
+  };
   return {
     cluster,
     client,
@@ -60,11 +86,22 @@ export async function startHarness(launch: LaunchOptions = {}): Promise<Harness>
     ctx,
     caCert: loadKubeconfig(cluster.kubeconfig).ca ?? '',
     logLines: lines,
-    start(...starters) {
-      const started = starters.flatMap((s) => {
-        const r = s(ctx);
-        return Array.isArray(r) ? r : [r];
-      });
+    clientAs,
+    async start(...controllers) {
+      const started: RunningController[] = [];
+      for (const [serviceAccount, start] of controllers) {
+        const own = await clientAs(serviceAccount);
+        const r = start({
+          ...ctx,
+          client: own,
+          recorder(component) {
+            const rec = new EventRecorder({ client: own, component, log: () => {} });
+            recorders.push(rec);
+            return rec;
+          },
+        });
+        started.push(...(Array.isArray(r) ? r : [r]));
+      }
       running.push(...started);
       informers.start();
       return started;
@@ -75,6 +112,7 @@ export async function startHarness(launch: LaunchOptions = {}): Promise<Harness>
       await informers.shutdown();
       await Promise.all(recorders.map((r) => r.flush()));
       client.close();
+      for (const c of saClients) c.close();
       await cluster.stop();
     },
   };

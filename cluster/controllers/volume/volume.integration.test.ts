@@ -3,7 +3,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
+import type { ClusterRole, ClusterRoleBinding } from 'kubernetes-types/rbac/v1.js';
 import { PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, STORAGECLASSES } from '../../client/index.js';
+import type { GVR } from '../../client/index.js';
 import { eventually, getOrUndefined, QUIET, startHarness } from '../testing/harness.js';
 import type { Harness } from '../testing/harness.js';
 import { startVolumeController } from './controller.js';
@@ -15,10 +17,25 @@ test('findBestMatch picks the smallest fitting volume of the same class', () => 
   assert.equal(findBestMatch([pv('big', '10Gi'), pv('small', '2Gi'), pv('tiny', '500Mi'), pv('other', '1Gi', 'fast'), pv('rox', '1Gi', 'slow', ['ReadOnlyMany'])], claim)?.metadata?.name, 'small');
 });
 
+const rbac = (resource: string, kind: string): GVR => ({ group: 'rbac.authorization.k8s.io', version: 'v1', resource, kind, namespaced: false });
+const CLUSTERROLES = rbac('clusterroles', 'ClusterRole');
+const CLUSTERROLEBINDINGS = rbac('clusterrolebindings', 'ClusterRoleBinding');
+
 let h: Harness;
 before(async () => {
   h = await startHarness(QUIET);
-  h.start(startVolumeController);
+  // The controller is the binder, the local-path provisioner and the default-class addon in
+  // one; upstream the last two have their own identities. Grant the binder's service account
+  // what they need, as a deployer running them together would.
+  await h.client.create<ClusterRole>(CLUSTERROLES, { metadata: { name: 'kubarium:default-storage-class' }, rules: [{ apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['create'] }] });
+  for (const role of ['system:persistent-volume-provisioner', 'kubarium:default-storage-class']) {
+    await h.client.create<ClusterRoleBinding>(CLUSTERROLEBINDINGS, {
+      metadata: { name: `${role}:persistent-volume-binder`.replace(/^system:/, 'kubarium:') },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ kind: 'ServiceAccount', name: 'persistent-volume-binder', namespace: 'kube-system' }],
+    });
+  }
+  await h.start(['persistent-volume-binder', startVolumeController]);
 });
 after(async () => {
   await h?.stop();

@@ -27,7 +27,10 @@ import {
   sandboxContainerName,
 } from './labels.js';
 import { ImagePullError } from './types.js';
-import type { ContainerConfig, ContainerRuntime, ContainerState, ImagePullPolicy, LogOptions, RuntimeContainer, SandboxConfig, SandboxInfo } from './types.js';
+import type { ContainerConfig, ContainerMount, ContainerRuntime, ContainerState, ImagePullPolicy, LogOptions, RuntimeContainer, SandboxConfig, SandboxInfo } from './types.js';
+import type { Duplex, Readable } from 'node:stream';
+import { dialTCP, dockerAttach, dockerExec, streamDockerLogs } from './docker-streaming.js';
+import type { LogStreamOptions, StreamingIO, StreamingRuntime, StreamingSession } from './types.js';
 
 export interface DockerRuntimeOptions {
   docker: Docker;
@@ -79,7 +82,7 @@ function stateOf(info: ContainerInspectInfo): ContainerState {
   return 'unknown';
 }
 
-export class DockerRuntime implements ContainerRuntime {
+export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
   private readonly docker: Docker;
   private readonly pauseImage: string;
   private readonly extraLabels: Record<string, string>;
@@ -130,6 +133,8 @@ export class DockerRuntime implements ContainerRuntime {
         IpcMode: 'shareable',
         CgroupParent: cfg.cgroupParent,
         RestartPolicy: { Name: 'no' },
+        // The pod's resolv.conf; containers joining the sandbox's network share it.
+        ...(cfg.dns ? { Dns: cfg.dns.servers, DnsSearch: cfg.dns.searches, DnsOptions: cfg.dns.options } : {}),
       },
     });
     try {
@@ -154,8 +159,10 @@ export class DockerRuntime implements ContainerRuntime {
     };
   }
 
+  /** Containers of this runtime only: managed by a kubelet and carrying this runtime's extra labels (tests share one engine). */
   private async listIds(labels: string[]): Promise<string[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, ...labels] } });
+    const own = Object.entries(this.extraLabels).map(([k, v]) => `${k}=${v}`);
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, ...own, ...labels] } });
     return list.map((c) => c.Id);
   }
 
@@ -191,6 +198,7 @@ export class DockerRuntime implements ContainerRuntime {
     await this.removeContainer(id);
     // The pod's files (termination logs) go with its last sandbox.
     if (uid) rmSync(this.podDir(uid), { recursive: true, force: true });
+    if (uid) await this.removePodVolumes(uid);
   }
 
   private async imageRef(image: string): Promise<string | undefined> {
@@ -270,6 +278,7 @@ export class DockerRuntime implements ContainerRuntime {
         NetworkMode: `container:${sandboxId}`,
         IpcMode: `container:${sandboxId}`,
         Binds: termLog ? [`${termLog}:${cfg.terminationMessagePath}`] : undefined,
+        Mounts: cfg.mounts?.length ? cfg.mounts.map((m) => this.dockerMount(cfg, m)) : undefined,
         Privileged: sec.privileged ?? false,
         ReadonlyRootfs: sec.readOnlyRootFilesystem ?? false,
         CapAdd: sec.capAdd,
@@ -285,6 +294,32 @@ export class DockerRuntime implements ContainerRuntime {
       },
     });
     return container.id;
+  }
+
+  /**
+   * A volume mount as Docker's: a bind of the host path, or for a memory-backed emptyDir a
+   * named `local` volume of type tmpfs, one per pod volume, so the pod's containers share it
+   * (upstream mounts a tmpfs on the volume's host directory); removed with the pod's last sandbox.
+   */
+  private dockerMount(cfg: ContainerConfig, m: ContainerMount): Docker.MountSettings {
+    if (m.type === 'bind') return { Type: 'bind', Source: m.hostPath, Target: m.containerPath, ReadOnly: m.readOnly ?? false };
+    return {
+      Type: 'volume',
+      Source: podVolumeName(cfg.pod.uid, m.name),
+      Target: m.containerPath,
+      ReadOnly: m.readOnly ?? false,
+      VolumeOptions: {
+        NoCopy: true,
+        Labels: { ...this.extraLabels, ...podLabels(cfg.pod) },
+        DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs', o: m.sizeBytes ? `mode=1777,size=${m.sizeBytes}` : 'mode=1777' } },
+      },
+    };
+  }
+
+  /** The pod's memory-backed volumes; one still used by a container (a sandbox being replaced) stays. */
+  private async removePodVolumes(uid: string): Promise<void> {
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${POD_UID_LABEL}=${uid}`] } });
+    for (const v of Volumes ?? []) await this.docker.getVolume(v.Name).remove().catch(() => undefined);
   }
 
   async startContainer(id: string): Promise<void> {
@@ -368,6 +403,33 @@ export class DockerRuntime implements ContainerRuntime {
     })) as unknown as Buffer;
     return info.Config.Tty ? buf.toString('utf8') : interleave(buf);
   }
+
+  // Streaming (the kubelet server's exec, attach, logs and port-forward): docker-streaming.ts.
+
+  streamLogs(id: string, opts?: LogStreamOptions): Promise<Readable> {
+    return streamDockerLogs(this.docker, id, opts);
+  }
+
+  exec(id: string, cmd: string[], io: StreamingIO): Promise<StreamingSession> {
+    return dockerExec(this.docker, id, cmd, io);
+  }
+
+  attach(id: string, io: StreamingIO): Promise<StreamingSession> {
+    return dockerAttach(this.docker, id, io);
+  }
+
+  async portForward(sandboxId: string, port: number): Promise<Duplex> {
+    const info = await this.inspect(sandboxId);
+    const sandbox = info ? this.sandboxFrom(info) : undefined;
+    if (!sandbox || sandbox.state !== 'ready') throw new Error(`pod sandbox ${sandboxId} is not running`);
+    if (!sandbox.ip) throw new Error(`pod sandbox ${sandboxId} has no IP`);
+    return dialTCP(sandbox.ip, port);
+  }
+}
+
+/** The Docker volume backing a pod's memory-backed emptyDir. */
+export function podVolumeName(podUid: string, volume: string): string {
+  return `kubarium_${podUid}_${volume}`;
 }
 
 /** A non-TTY log buffer's frames (8-byte header: stream, 3 zero bytes, big-endian length), in order. */

@@ -21,6 +21,8 @@ export interface SandboxConfig {
   cgroupParent?: string;
   /** Extra labels on the sandbox container. */
   labels?: Record<string, string>;
+  /** The pod's resolv.conf (the CRI's DNSConfig); unset: the runtime's default. */
+  dns?: { servers: string[]; searches: string[]; options: string[] };
 }
 
 export type SandboxState = 'ready' | 'notready';
@@ -77,7 +79,18 @@ export interface ContainerConfig {
   terminationMessagePath?: string;
   /** Extra labels on the container. */
   labels?: Record<string, string>;
+  /** The pod's volumes as this container mounts them (volumeMounts), prepared by the volume manager. */
+  mounts?: ContainerMount[];
 }
+
+/**
+ * One mount of a container (the CRI's Mount): a host file or directory bind-mounted, or a
+ * memory-backed directory (emptyDir medium Memory) that every container of the pod naming
+ * the same `name` shares.
+ */
+export type ContainerMount =
+  | { type: 'bind'; hostPath: string; containerPath: string; readOnly?: boolean }
+  | { type: 'tmpfs'; name: string; containerPath: string; readOnly?: boolean; sizeBytes?: number };
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
 
@@ -148,4 +161,47 @@ export interface ContainerRuntime {
   containerStatus(id: string): Promise<RuntimeContainer | undefined>;
   /** The container's output, stdout and stderr interleaved as written. */
   logs(id: string, opts?: LogOptions): Promise<string>;
+}
+
+/** Options of a streamed log (the kubelet's /containerLogs; CRI ReopenContainerLog + the log reader). */
+export interface LogStreamOptions extends LogOptions {
+  /** Keep the stream open and send what the container writes next (`logs -f`). */
+  follow?: boolean;
+}
+
+/** The caller's ends of an exec or attach: the container's stdin is fed from `stdin`, its output written to `stdout`/`stderr`. */
+export interface StreamingIO {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  /** Omitted with a TTY (stderr is merged into stdout). */
+  stderr?: NodeJS.WritableStream;
+  tty: boolean;
+  /** The terminal's size to start with (TTY only), so the process does not first see 0x0. */
+  initialSize?: { width: number; height: number };
+}
+
+/** A running exec or attach. */
+export interface StreamingSession {
+  /** Sets the terminal size (TTY only). */
+  resize(width: number, height: number): Promise<void>;
+  /** Resolves when the output has ended: with the command's exit code for exec, undefined for attach. */
+  readonly done: Promise<number | undefined>;
+  /** Stops streaming (the process itself is left alone, as on a dropped kubectl connection). */
+  close(): void;
+}
+
+/**
+ * What the kubelet's streaming server needs from the runtime (the CRI's ExecSync/Exec,
+ * Attach, PortForward and the log reader). Separate from ContainerRuntime, which pod
+ * sync uses, so fakes of that stay small.
+ */
+export interface StreamingRuntime {
+  /** The container's output as a stream, stdout and stderr interleaved as written. */
+  streamLogs(id: string, opts?: LogStreamOptions): Promise<import('node:stream').Readable>;
+  /** Runs `cmd` in a running container. */
+  exec(id: string, cmd: string[], io: StreamingIO): Promise<StreamingSession>;
+  /** Attaches to the container's main process. */
+  attach(id: string, io: StreamingIO): Promise<StreamingSession>;
+  /** A TCP connection to `port` in the pod's network namespace. */
+  portForward(sandboxId: string, port: number): Promise<import('node:stream').Duplex>;
 }

@@ -7,13 +7,13 @@
  * lifecycle controller marked Ready Unknown — or when nodeStatusReportFrequency passed).
  * Pod IPs come from its PodIPAllocator. Ticks come from the pool's shared TimerWheel.
  */
-import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { StatusError } from '../../api/status.js';
-import { LEASES, NODES, microTime } from '../../client/index.js';
+import { NODES } from '../../client/index.js';
+import { NodeLease } from '../../kubelet/node-lease.js';
 import type { EventRecorder, RestClient } from '../../client/index.js';
 import { fallbackPodCIDR, PodIPAllocator } from './addresses.js';
-import { buildNode, buildNodeLease, NODE_LEASE_NAMESPACE, nodeStatus } from './node-status.js';
+import { buildNode, nodeStatus } from './node-status.js';
 import type { HollowNodeSpec } from './node-status.js';
 import type { TimerWheel } from './timer-wheel.js';
 
@@ -45,7 +45,7 @@ export class NodeAgent {
   readonly hostIP: string;
   private readonly opts: NodeAgentOptions;
   private readonly now: () => number;
-  private lease?: Lease;
+  private readonly heartbeat: NodeLease;
   private uid?: string;
   private lastReportMs = 0;
   private stopped = false;
@@ -59,6 +59,7 @@ export class NodeAgent {
     this.hostIP = opts.spec.internalIP;
     this.now = opts.now ?? Date.now;
     this.ipam = new PodIPAllocator(fallbackPodCIDR(opts.ordinal));
+    this.heartbeat = new NodeLease(opts.client, this.name, opts.leaseDurationSeconds, this.now);
   }
 
   stats(): NodeAgentStats {
@@ -144,27 +145,9 @@ export class NodeAgent {
     }
   }
 
-  private async renewLease(signal?: AbortSignal): Promise<void> {
-    const { client } = this.opts;
-    const now = this.now();
-    if (this.lease) {
-      try {
-        this.lease = await client.update<Lease>(LEASES, { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.name, renewTime: microTime(now) } }, { signal });
-        return;
-      } catch (err) {
-        if (!(err instanceof StatusError && (err.code === 409 || err.code === 404))) throw err;
-        this.lease = undefined;
-      }
-    }
-    // No cached Lease (first run, conflict, or deleted): read it, then update or create.
-    try {
-      const current = await client.get<Lease>(LEASES, this.name, { namespace: NODE_LEASE_NAMESPACE, signal });
-      const fresh = buildNodeLease({ metadata: { name: this.name, uid: this.uid } }, now, this.opts.leaseDurationSeconds);
-      this.lease = await client.update<Lease>(LEASES, { ...current, metadata: { ...current.metadata, ownerReferences: fresh.metadata?.ownerReferences ?? current.metadata?.ownerReferences }, spec: fresh.spec }, { signal });
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-      this.lease = await client.create<Lease>(LEASES, buildNodeLease({ metadata: { name: this.name, uid: this.uid } }, now, this.opts.leaseDurationSeconds), { signal });
-    }
+  private renewLease(signal?: AbortSignal): Promise<void> {
+    this.heartbeat.ownerUid = this.uid;
+    return this.heartbeat.renew(signal);
   }
 
   /** Patch status when the API's copy is not what this kubelet would report, or when the report period passed. */

@@ -5,7 +5,7 @@
  * Pure functions of the pod, what the hollow runtime remembers of it, and the time.
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
-import { rfc3339 } from './node-status.js';
+import { rfc3339 } from '../../api/time.js';
 
 /** What the hollow runtime knows about one pod's sandbox and containers. */
 export interface PodRuntime {

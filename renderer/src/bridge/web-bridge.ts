@@ -12,6 +12,11 @@ import type {
   ExplorerWatchEvent,
   KubariumBridge,
   ResourceKind,
+  StoreEvent,
+  StoreInfo,
+  StoreKeyList,
+  StoreKeyMeta,
+  StoreValue,
 } from '../../../electron/preload/api';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -33,12 +38,17 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const watchers = new Map<number, (event: ExplorerWatchEvent) => void>();
+  const storeWatchers = new Map<number, (events: StoreEvent[]) => void>();
   const statusListeners = new Set<(status: ClusterStatus) => void>();
 
   ws.addEventListener('message', (message) => {
     const reply = JSON.parse(String(message.data)) as BridgeReply;
     if ('event' in reply) {
       watchers.get(reply.event)?.(reply.data);
+      return;
+    }
+    if ('storeEvent' in reply) {
+      storeWatchers.get(reply.storeEvent)?.(reply.data);
       return;
     }
     const waiter = pending.get(reply.id);
@@ -70,7 +80,7 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
     listResources: () => send({ method: 'listResources', args: [] }) as Promise<ResourceKind[]>,
     list: (ref, namespace, filter) => send({ method: 'list', args: [ref, namespace, filter] }) as Promise<ApiObject[]>,
     get: (ref, namespace, name) => send({ method: 'get', args: [ref, namespace, name] }) as Promise<ApiObject>,
-    apply: (yamlText) => send({ method: 'apply', args: [yamlText] }) as Promise<ApplyOutcome[]>,
+    apply: (yamlText, mode) => send({ method: 'apply', args: [yamlText, mode] }) as Promise<ApplyOutcome[]>,
     delete: async (ref, namespace, name) => {
       await send({ method: 'delete', args: [ref, namespace, name] });
     },
@@ -82,6 +92,19 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
       );
       return () => {
         watchers.delete(id);
+        void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
+      };
+    },
+    storeInfo: () => send({ method: 'storeInfo', args: [] }) as Promise<StoreInfo>,
+    storeKeys: (prefix, revision) => send({ method: 'storeKeys', args: [prefix, revision] }) as Promise<StoreKeyList>,
+    storeValue: (key, revision, decrypt) => send({ method: 'storeValue', args: [key, revision, decrypt] }) as Promise<StoreValue | null>,
+    storeHistory: (key, limit) => send({ method: 'storeHistory', args: [key, limit] }) as Promise<StoreKeyMeta[]>,
+    watchStore(prefix, onEvents) {
+      const id = nextId++;
+      storeWatchers.set(id, onEvents);
+      void send({ method: 'watchStore', args: [prefix] }, id).catch(() => undefined);
+      return () => {
+        storeWatchers.delete(id);
         void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
       };
     },

@@ -1,66 +1,31 @@
 /**
  * The default ClusterRoles and ClusterRoleBindings kube-apiserver reconciles at start-up
  * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go; rule contents follow its
- * testdata/cluster-roles.yaml). Controller roles (system:controller:*) and namespaced
+ * testdata/cluster-roles.yaml), plus the controller roles of controller-policy.ts. Namespaced
  * roles are not included. Every object carries label `kubernetes.io/bootstrapping:
  * rbac-defaults` and annotation `rbac.authorization.kubernetes.io/autoupdate: "true"`.
  */
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { ClusterRole, ClusterRoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
+import { controllerRoleBindings, controllerRoles } from './controller-policy.js';
+import {
+  AGGREGATE_TO_ADMIN,
+  AGGREGATE_TO_EDIT,
+  AGGREGATE_TO_VIEW,
+  EVENT_WRITE,
+  RBAC_GROUP,
+  READ,
+  READ_WRITE,
+  WRITE,
+  clusterRole,
+  clusterRoleBinding,
+  group,
+  rule,
+  serviceAccount,
+  urls,
+  user,
+} from './policy-helpers.js';
 
-export const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
-export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
-export const AGGREGATE_TO_ADMIN = 'rbac.authorization.k8s.io/aggregate-to-admin';
-export const AGGREGATE_TO_EDIT = 'rbac.authorization.k8s.io/aggregate-to-edit';
-export const AGGREGATE_TO_VIEW = 'rbac.authorization.k8s.io/aggregate-to-view';
-
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const READ = ['get', 'list', 'watch'];
-const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-/** Upstream's "ReadWrite minus read", used by edit: the read verbs come from view. */
-const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-const EVENT_WRITE = ['create', 'patch', 'update'];
-
-/** A resource rule: verbs on resources in API groups, optionally only the named objects. */
-function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
-  return { apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) };
-}
-
-function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
-  return { nonResourceURLs, verbs };
-}
-
-function clusterRole(name: string, rules: PolicyRule[], extra: { labels?: Record<string, string>; aggregateFrom?: string } = {}): ClusterRole {
-  const role: ClusterRole = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: {
-      name,
-      labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults', ...extra.labels },
-      annotations: { [AUTOUPDATE_ANNOTATION]: 'true' },
-    },
-    rules,
-  };
-  if (extra.aggregateFrom) role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [extra.aggregateFrom]: 'true' } }] };
-  return role;
-}
-
-const group = (name: string): Subject => ({ apiGroup: RBAC_GROUP, kind: 'Group', name });
-const user = (name: string): Subject => ({ apiGroup: RBAC_GROUP, kind: 'User', name });
-const serviceAccount = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace });
-
-function clusterRoleBinding(name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: {
-      name,
-      labels: { [BOOTSTRAPPING_LABEL]: 'rbac-defaults' },
-      annotations: { [AUTOUPDATE_ANNOTATION]: 'true' },
-    },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: roleName },
-    subjects,
-  };
-}
+export { AGGREGATE_TO_ADMIN, AGGREGATE_TO_EDIT, AGGREGATE_TO_VIEW, AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL } from './policy-helpers.js';
 
 function clusterRoles(): ClusterRole[] {
   return [
@@ -353,7 +318,7 @@ export interface BootstrapPolicy {
 
 /** Fresh copies of the default ClusterRoles and ClusterRoleBindings (safe to mutate). */
 export function bootstrapPolicy(): BootstrapPolicy {
-  return { clusterRoles: clusterRoles(), clusterRoleBindings: clusterRoleBindings() };
+  return { clusterRoles: [...clusterRoles(), ...controllerRoles()], clusterRoleBindings: [...clusterRoleBindings(), ...controllerRoleBindings()] };
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './authorizer.js';
 export * from './reviews.js';
 export * from './bootstrap-policy.js';
 export * from './memory-source.js';
+export * from './controller-policy.js';

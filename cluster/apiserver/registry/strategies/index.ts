@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { arr, deepEqual, ensureObject, isObject, obj, objects, str, type JsonObject } from '../json.js';
 import { computePodQOS } from './qos.js';
 import { normalizeClusterIPs, prepareServiceUpdate } from './service.js';
+import { deepClone } from '../../storage/object.js';
 
 export interface Strategy {
   prepareForCreate?(obj: JsonObject): void;
@@ -42,7 +43,7 @@ function build(r: Rules): Strategy {
     prepareForUpdate(o, old) {
       if (r.initialStatus) {
         if (old.status === undefined) delete o.status;
-        else o.status = structuredClone(old.status);
+        else o.status = deepClone(old.status);
       }
       if (r.generation) {
         const oldGen = typeof obj(old, 'metadata')?.generation === 'number' ? (obj(old, 'metadata')?.generation as number) : 1;
@@ -52,7 +53,7 @@ function build(r: Rules): Strategy {
       r.update?.(o, old);
     },
     prepareForStatusUpdate(o, old) {
-      if (old.spec !== undefined) o.spec = structuredClone(old.spec);
+      if (old.spec !== undefined) o.spec = deepClone(old.spec);
       else delete o.spec;
       const m = meta(o);
       const om = obj(old, 'metadata') ?? {};
@@ -123,7 +124,7 @@ function prepareNamespaceCreate(ns: JsonObject): void {
 function prepareNamespaceUpdate(ns: JsonObject, old: JsonObject): void {
   const oldSpec = obj(old, 'spec');
   const spec = ensureObject(ns, 'spec');
-  if (oldSpec && oldSpec.finalizers !== undefined) spec.finalizers = structuredClone(oldSpec.finalizers);
+  if (oldSpec && oldSpec.finalizers !== undefined) spec.finalizers = deepClone(oldSpec.finalizers);
   else delete spec.finalizers;
 }
 
@@ -153,7 +154,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['/Pod', build({ initialStatus: empty, generation: true, create: preparePodCreate })],
   ['/Service', build({ initialStatus: () => ({ loadBalancer: {} }), create: (s) => normalizeClusterIPs(ensureObject(s, 'spec')), update: prepareServiceUpdate })],
   ['/Namespace', build({ initialStatus: () => ({ phase: 'Active' }), create: prepareNamespaceCreate, update: prepareNamespaceUpdate })],
-  ['/Node', build({ update: (n, old) => (old.status === undefined ? delete n.status : (n.status = structuredClone(old.status))) })],
+  ['/Node', build({ update: (n, old) => (old.status === undefined ? delete n.status : (n.status = deepClone(old.status))) })],
   ['/PersistentVolume', build({ initialStatus: () => ({ phase: 'Pending' }) })],
   ['/PersistentVolumeClaim', build({ initialStatus: () => ({ phase: 'Pending' }) })],
   ['/ResourceQuota', build({ initialStatus: empty })],

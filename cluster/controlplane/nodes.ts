@@ -1,0 +1,208 @@
+/**
+ * Docker-container nodes for a control plane (`up --nodes N`): the node image (built once,
+ * cached by content), the cluster's network, a bootstrap token the nodes join with (as
+ * `kubeadm token create` + the kubeadm TLS-bootstrap bindings), and the node containers
+ * themselves — created, or adopted and started when a previous run left them — and the
+ * cluster DNS addon. The API
+ * server listens on loopback; a TCP forwarder on the network's gateway address lets node
+ * agents (and pods, through the `kubernetes` Service) reach it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Node, Secret } from 'kubernetes-types/core/v1.js';
+import type { ClusterRoleBinding } from 'kubernetes-types/rbac/v1.js';
+import { StatusError } from '../api/status.js';
+import { ensureDnsAddon } from '../addons/dns/manifest.js';
+import { nodeBootstrapBindings } from '../apiserver/auth/rbac/index.js';
+import { CLUSTERROLEBINDINGS, NODES, SECRETS } from '../client/index.js';
+import type { RestClient } from '../client/index.js';
+import { ensureAgentBundle } from '../nodes/agent/bundle.js';
+import { connectDocker, dockerSkipReason } from '../nodes/docker.js';
+import { ensureClusterImages } from '../nodes/image/index.js';
+import { NodeManager } from '../nodes/node-manager.js';
+import type { ClusterNetwork } from '../nodes/network.js';
+
+export const BOOTSTRAP_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
+const CLUSTER_CIDR_PREFIX = '10.244.';
+
+/** The cluster's id on the Docker engine (names and labels of its containers), kept in the data dir. */
+export function clusterIdFor(dataDir: string): string {
+  const file = join(dataDir, 'cluster-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = `k${randomBytes(4).toString('hex')}`;
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
+}
+
+/** `[a-z0-9]{6}.[a-z0-9]{16}`, kept in the data dir so restarted nodes can rejoin. */
+function bootstrapTokenFor(dataDir: string): { id: string; secret: string } {
+  const file = join(dataDir, 'pki', 'bootstrap-token');
+  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const m = /^([a-z0-9]{6})\.([a-z0-9]{16})$/.exec(stored);
+  if (m) return { id: m[1], secret: m[2] };
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const pick = (n: number) => [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
+  const token = { id: pick(6), secret: pick(16) };
+  writeFileSync(file, `${token.id}.${token.secret}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function createIfMissing(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof StatusError && err.code === 409)) throw err;
+  }
+}
+
+/** The token's Secret in kube-system and the bindings that let its holders request node certificates. */
+async function ensureBootstrapToken(client: RestClient, token: { id: string; secret: string }): Promise<void> {
+  await createIfMissing(
+    client.create<Secret>(SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `bootstrap-token-${token.id}`, namespace: 'kube-system' },
+      type: 'bootstrap.kubernetes.io/token',
+      stringData: {
+        'token-id': token.id,
+        'token-secret': token.secret,
+        'usage-bootstrap-authentication': 'true',
+        'usage-bootstrap-signing': 'true',
+        'auth-extra-groups': BOOTSTRAP_GROUP,
+        description: 'Kubarium node bootstrap token',
+      },
+    }),
+  );
+  for (const b of nodeBootstrapBindings(BOOTSTRAP_GROUP)) await createIfMissing(client.create<ClusterRoleBinding>(CLUSTERROLEBINDINGS, b));
+  // kube-proxy runs inside each node agent with the node's identity (kubeadm gives it the
+  // kube-system/kube-proxy service account instead): the nodes group gets its role.
+  await createIfMissing(
+    client.create<ClusterRoleBinding>(CLUSTERROLEBINDINGS, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'kubarium:node-proxier' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' }],
+    }),
+  );
+}
+
+/** The lowest free /24 of the cluster CIDR (10.244.0.0/16) not held by any Node; .0 stays for nodeipam's first. */
+function freePodCIDR(nodes: Node[], taken: Set<string>): string {
+  for (const n of nodes) for (const c of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) taken.add(c);
+  for (let i = 1; i < 256; i++) {
+    const cidr = `${CLUSTER_CIDR_PREFIX}${i}.0/24`;
+    if (!taken.has(cidr)) {
+      taken.add(cidr);
+      return cidr;
+    }
+  }
+  throw new Error('no free /24 left in the cluster CIDR 10.244.0.0/16');
+}
+
+/** Forwards TCP connections from `host:port` to the API server on loopback. */
+function forwardToLoopback(host: string, port: number, targetPort: number): Promise<Server> {
+  const sockets = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = createConnection({ host: '127.0.0.1', port: targetPort });
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  server.on('close', () => {
+    for (const s of sockets) s.destroy();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+export interface PreparedNodes {
+  clusterId: string;
+  network: ClusterNetwork;
+  /** Starts (or adopts) the N nodes once the API server answers; resolves when they are Ready. */
+  start(o: { count: number; apiPort: number; caCert: string; client: RestClient; readyTimeoutMs?: number }): Promise<ClusterNodes>;
+}
+
+export interface ClusterNodes {
+  manager: NodeManager;
+  names: string[];
+  /** Stops the node containers (they are adopted and started again by the next run). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Before the API server starts (its serving certificate must name the network's gateway):
+ * images built or found, the network created, the privilege mode detected.
+ */
+export async function prepareNodes(o: { dataDir: string; log: (line: string) => void }): Promise<PreparedNodes> {
+  const docker = connectDocker();
+  const why = await dockerSkipReason();
+  if (why) throw new Error(`--nodes needs a Docker engine: ${why}`);
+  const clusterId = clusterIdFor(o.dataDir);
+  o.log('nodes: preparing the node image (built once, then cached)');
+  const agentDir = await ensureAgentBundle();
+  const images = await ensureClusterImages(docker, { agentDir, log: o.log });
+  const base = new NodeManager({ clusterId, docker, image: images.node.ref, log: o.log });
+  const network = await base.network();
+  return {
+    clusterId,
+    network,
+    async start({ count, apiPort, caCert, client, readyTimeoutMs = 120_000 }) {
+      const forwarder = await forwardToLoopback(network.gateway, apiPort, apiPort);
+      const manager = new NodeManager({
+        clusterId,
+        docker,
+        image: images.node.ref,
+        preloadImages: images.pod.refs,
+        apiServerUrl: `https://${network.gateway}:${apiPort}`,
+        caCertPem: caCert,
+        log: o.log,
+      });
+      const token = bootstrapTokenFor(o.dataDir);
+      await ensureBootstrapToken(client, token);
+      const existing = await manager.adopt({ start: true });
+      const names = existing.map((n) => n.name);
+      const taken = new Set(existing.map((n) => n.podCIDR).filter((c): c is string => !!c));
+      const apiNodes = (await client.list<Node>(NODES)).items;
+      const fresh: string[] = [];
+      for (let i = 1; names.length + fresh.length < count; i++) if (!names.includes(`node-${i}`)) fresh.push(`node-${i}`);
+      await Promise.all(fresh.map((name) => manager.create({ name, podCIDR: freePodCIDR(apiNodes, taken), bootstrapToken: `${token.id}.${token.secret}` })));
+      names.push(...fresh);
+      await waitReady(client, names, readyTimeoutMs);
+      o.log(`nodes: ${names.join(', ')} Ready`);
+      // Addons, as kubeadm installs CoreDNS once the cluster has nodes to run it.
+      await ensureDnsAddon(client, { image: images.pod.dns });
+      return {
+        manager,
+        names,
+        async stop() {
+          await Promise.all(names.map((n) => manager.stop(n).catch((err: Error) => o.log(`nodes: stopping ${n}: ${err.message}`))));
+          await new Promise<void>((r) => forwarder.close(() => r()));
+        },
+      };
+    },
+  };
+}
+
+async function waitReady(client: RestClient, names: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const nodes = (await client.list<Node>(NODES)).items;
+    const ready = new Set(nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata!.name!));
+    const missing = names.filter((n) => !ready.has(n));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`nodes not Ready within ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

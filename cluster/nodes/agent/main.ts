@@ -1,0 +1,92 @@
+/**
+ * The node agent: the program each node container runs beside its Docker engine (as a
+ * systemd unit runs the kubelet on a kubeadm node). It joins the cluster with the
+ * bootstrap token (TLS bootstrap → a `system:node:<name>` client certificate), then
+ * runs the kubelet over the node's own engine, the pod routes to the other nodes (a
+ * kindnet-like CNI) and kube-proxy. Bundled into one file for the node
+ * image (bundle.ts); started and restarted by resources/node-image/entrypoint.sh.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { DEFAULT_CLUSTER_DNS_IP } from '../../addons/dns/manifest.js';
+import { RestClient } from '../../client/index.js';
+import { parseResolvConf } from '../../kubelet/dns-config.js';
+import { startKubelet } from '../../kubelet/kubelet.js';
+import { machineCapacity, systemInfo } from '../../kubelet/machine-info.js';
+import { KUBELET_PORT } from '../../kubelet/node-status.js';
+import { DockerRuntime } from '../../kubelet/runtime/docker-runtime.js';
+import { startKubeletServer } from '../../kubelet/server/index.js';
+import { bootstrapClientCertificate } from '../../kubelet/tls-bootstrap.js';
+import { selfSignedKubeletServingCertificate } from '../../pki/index.js';
+import { startKubeProxy, startPodRoutes } from '../../proxy/index.js';
+import { agentConfig } from './config.js';
+
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+async function main(): Promise<void> {
+  const cfg = agentConfig(process.env);
+  const stop = new AbortController();
+  log(`kubarium node agent: node ${cfg.nodeName}, address ${cfg.hostIP}, API server ${cfg.apiServer}, pod CIDR ${cfg.podCIDR ?? 'none'}`);
+  if (!cfg.bootstrapToken) throw new Error('KUBARIUM_BOOTSTRAP_TOKEN is not set: the node cannot join');
+  const creds = await bootstrapClientCertificate({
+    server: cfg.apiServer,
+    ca: cfg.ca,
+    bootstrapToken: cfg.bootstrapToken,
+    nodeName: cfg.nodeName,
+    certDir: join(cfg.rootDir, 'pki'),
+    signal: stop.signal,
+    log,
+  });
+  const client = new RestClient({ server: cfg.apiServer, ca: cfg.ca, cert: creds.cert, key: creds.key, userAgent: `kubelet/${cfg.nodeName}` });
+  // Routes first: pods reach other nodes' pods and, masqueraded, the API server through them.
+  const routes = await startPodRoutes({ client, nodeName: cfg.nodeName, log, signal: stop.signal });
+  const proxy = await startKubeProxy({ client, nodeName: cfg.nodeName, nodeIP: cfg.hostIP, log, signal: stop.signal });
+  log(`kube-proxy: ${proxy.mode} mode`);
+  const docker = new Docker();
+  const version = await docker.version();
+  const runtime = new DockerRuntime({ docker, rootDir: cfg.rootDir });
+  const kubelet = await startKubelet({
+    client,
+    nodeName: cfg.nodeName,
+    runtime,
+    hostIP: cfg.hostIP,
+    capacity: machineCapacity('/var/lib/docker'),
+    nodeInfo: systemInfo(cfg.nodeName, `docker://${version.Version}`),
+    cgroupParent: cfg.cgroupParent,
+    podCIDR: cfg.podCIDR,
+    clusterDNS: [DEFAULT_CLUSTER_DNS_IP],
+    hostDNS: parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8')),
+    log,
+  });
+
+  // The kubelet's HTTPS endpoint (10250): logs, exec, attach, port-forward, /pods, /configz — reached through the API server.
+  const server = await startKubeletServer({
+    port: KUBELET_PORT,
+    nodeName: cfg.nodeName,
+    tls: await selfSignedKubeletServingCertificate(cfg.nodeName, [cfg.hostIP, cfg.nodeName]),
+    clientCA: cfg.ca,
+    runtime,
+    pods: { get: (ns, name) => kubelet.pod(ns, name), list: () => kubelet.pods() },
+    client,
+    log,
+  });
+
+  const shutdown = async (sig: string) => {
+    log(`kubarium node agent: ${sig}, stopping`);
+    stop.abort();
+    await server.close();
+    await kubelet.stop();
+    await proxy.stop();
+    await routes.stop();
+    client.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  log(`kubarium node agent failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,362 @@
+/**
+ * kubectl logs / exec / attach / cp / port-forward end to end, through the API server's
+ * proxy to a kubelet server. The "node" is test-only: the kubelet HTTPS server runs in
+ * this process over the host's Docker engine (DockerRuntime), registered as a Node whose
+ * InternalIP is 127.0.0.1; its pods are started with the PodSyncer, and a loop here
+ * plays the kubelet's sync loop (status to the API). Skips without a Docker engine.
+ * Every container is labelled io.kubarium.test=<id> and removed in after().
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
+import { syncPodToApi } from '../../cluster/kubelet/pod-api.js';
+import { PodSyncer } from '../../cluster/kubelet/pod-sync.js';
+import { DockerRuntime } from '../../cluster/kubelet/runtime/docker-runtime.js';
+import { startKubeletServer, type KubeletServer } from '../../cluster/kubelet/server/index.js';
+import { connectDocker, dockerSkipReason } from '../../cluster/nodes/docker.js';
+import { ensurePodImages } from '../../cluster/nodes/image/pod-images.js';
+import { issueKubeletServingCertificate } from '../../cluster/pki/index.js';
+import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { kubectlPath, runKubectl } from '../support/kubectl.js';
+
+const TEST_LABEL = 'io.kubarium.test';
+const testId = `stream-${process.pid}-${randomBytes(3).toString('hex')}`;
+const NODE = `kubelet-${testId}`;
+const NS = 'default';
+const docker = connectDocker();
+
+async function skipReason(): Promise<string | false> {
+  const noEngine = await dockerSkipReason();
+  if (noEngine) return noEngine;
+  try {
+    await ensurePodImages(docker);
+  } catch (err) {
+    return `pod images cannot be built: ${(err as Error).message}`;
+  }
+  return false;
+}
+const skip = await skipReason();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('kubectl streaming through the API server to a kubelet', { skip, timeout: 300_000 }, () => {
+  let cluster: LaunchedCluster;
+  let client: RestClient;
+  let kubelet: KubeletServer;
+  let runtime: DockerRuntime;
+  let syncer: PodSyncer;
+  let rootDir: string;
+  let workDir: string;
+  const pods = new Map<string, Pod>();
+  let syncing = true;
+  let syncLoop: Promise<void> = Promise.resolve();
+  const kubectl = (args: string[], opts: { input?: string; timeoutMs?: number; kubeconfig?: string } = {}) =>
+    runKubectl(args, { kubeconfig: opts.kubeconfig ?? cluster.kubeconfig, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
+
+  async function addPod(pod: Pod, start = true): Promise<Pod> {
+    const created = await client.create<Pod>(PODS, { ...pod, spec: { ...pod.spec!, nodeName: NODE, terminationGracePeriodSeconds: 1 } }, { namespace: NS });
+    pods.set(created.metadata!.name!, created);
+    if (!start) return created;
+    // Wait until the sync loop has every container running.
+    for (let i = 0; i < 300; i++) {
+      const cur = await client.get<Pod>(PODS, created.metadata!.name!, { namespace: NS });
+      const statuses = cur.status?.containerStatuses ?? [];
+      if (statuses.length === (cur.spec?.containers.length ?? 0) && statuses.every((s) => s.state?.running)) return cur;
+      await sleep(200);
+    }
+    assert.fail(`pod ${created.metadata?.name} never ran`);
+  }
+
+  before(async () => {
+    rootDir = mkdtempSync(join(tmpdir(), 'kubarium-kubelet-'));
+    workDir = mkdtempSync(join(tmpdir(), 'kubarium-stream-'));
+    cluster = await launchCluster({ args: ['--no-scheduler'] });
+    client = RestClient.fromKubeconfig(cluster.kubeconfig);
+    runtime = new DockerRuntime({ docker, labels: { [TEST_LABEL]: testId }, rootDir });
+    syncer = new PodSyncer({ runtime, hostIP: '127.0.0.1', labels: { [TEST_LABEL]: testId }, backoffInitialMs: 300, backoffMaxMs: 1000 });
+    const ca = { cert: readFileSync(join(cluster.dataDir, 'pki', 'ca.crt'), 'utf8'), key: readFileSync(join(cluster.dataDir, 'pki', 'ca.key'), 'utf8') };
+    const serving = await issueKubeletServingCertificate({ ca }, NODE, ['127.0.0.1']);
+    kubelet = await startKubeletServer({
+      host: '127.0.0.1',
+      port: 0,
+      nodeName: NODE,
+      tls: serving,
+      clientCA: ca.cert,
+      runtime,
+      client,
+      pods: { get: (ns, name) => (ns === NS ? pods.get(name) : undefined), list: () => [...pods.values()] },
+      config: () => ({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1' }),
+    });
+    await client.create(NODES, { metadata: { name: NODE } });
+    await client.patch(NODES, NODE, {
+      status: {
+        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE }],
+        daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
+      },
+    }, { subresource: 'status', type: 'merge' });
+    // The kubelet's sync loop, reduced: every pod synced and its status written, over and over.
+    syncLoop = (async () => {
+      while (syncing) {
+        for (const pod of [...pods.values()]) {
+          if (pod.metadata?.labels?.['test/no-sync']) continue;
+          await syncPodToApi(client, syncer, pod).catch(() => undefined);
+        }
+        await sleep(300);
+      }
+    })();
+  });
+
+  after(async () => {
+    syncing = false;
+    await syncLoop;
+    await kubelet?.close();
+    for (const p of pods.values()) await syncer?.removePod(p.metadata!.uid!).catch(() => undefined);
+    const left = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${testId}`] } });
+    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    client?.close();
+    await cluster?.stop();
+    rmSync(rootDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('kubectl logs: all, --tail, --timestamps, --limit-bytes, --since, -c, -f, --previous; unknown container is a 400', async () => {
+    await addPod({
+      metadata: { name: 'talker' },
+      spec: {
+        restartPolicy: 'Always',
+        containers: [
+          { name: 'main', image: 'kubarium/busybox:1', command: ['sh', '-c', 'echo line 1; echo line 2; echo oops >&2; echo line 3; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done'] },
+          { name: 'crasher', image: 'kubarium/busybox:1', command: ['sh', '-c', 'echo run at $(date +%s); sleep 1; exit 1'] },
+        ],
+      },
+    });
+    const all = await kubectl(['logs', 'talker', '-c', 'main']);
+    assert.equal(all.code, 0, all.stderr);
+    // stdout and stderr both, each in order (the engine copies the two pipes separately, so their interleaving may vary).
+    assert.match(all.stdout.replace('oops\n', ''), /^line 1\nline 2\nline 3\ntick 1\n/);
+    assert.match(all.stdout, /^oops$/m);
+
+    const tail = await kubectl(['logs', 'talker', '-c', 'main', '--tail=1']);
+    assert.equal(tail.stdout.trim().split('\n').length, 1);
+    assert.match(tail.stdout, /^tick \d+\n$/);
+
+    const ts = await kubectl(['logs', 'talker', '-c', 'main', '--timestamps', '--tail=2']);
+    for (const line of ts.stdout.trim().split('\n')) assert.match(line, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z (tick \d+|oops|line \d)$/);
+
+    const limited = await kubectl(['logs', 'talker', '-c', 'main', '--limit-bytes=9']);
+    assert.equal(limited.stdout.length, 9);
+    assert.ok(all.stdout.startsWith(limited.stdout));
+
+
+    // -f keeps streaming: new ticks arrive after the ones already written.
+    const follow = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'logs', '-f', 'talker', '-c', 'main', '--tail=1']);
+    const lines: string[] = [];
+    let buf = '';
+    follow.stdout.setEncoding('utf8').on('data', (c: string) => {
+      buf += c;
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      lines.push(...parts);
+    });
+    for (let i = 0; i < 100 && lines.length < 4; i++) await sleep(100);
+    follow.kill();
+    assert.ok(lines.length >= 4, `followed lines: ${JSON.stringify(lines)}`);
+    const n = lines.map((l) => Number(/tick (\d+)/.exec(l)?.[1]));
+    assert.deepEqual(n.slice(1, 4), [n[0] + 1, n[0] + 2, n[0] + 3]);
+
+    // --previous: the crasher has restarted by now (or will shortly).
+    let previous = await kubectl(['logs', 'talker', '-c', 'crasher', '--previous']);
+    for (let i = 0; i < 40 && previous.code !== 0; i++) {
+      await sleep(250);
+      previous = await kubectl(['logs', 'talker', '-c', 'crasher', '--previous']);
+    }
+    assert.equal(previous.code, 0, previous.stderr);
+    assert.match(previous.stdout, /^run at \d+\n$/);
+
+    // By now the first lines are seconds old.
+    await sleep(1500);
+    const since = await kubectl(['logs', 'talker', '-c', 'main', '--since=1s']);
+    assert.doesNotMatch(since.stdout, /line 1/);
+    assert.match(since.stdout, /tick/);
+
+    const bad = await kubectl(['logs', 'talker', '-c', 'nope']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /container nope is not valid for pod talker/);
+  });
+
+  test('kubectl exec: output, stderr, exit codes, piped stdin, a TTY with its size', async () => {
+    await addPod({ metadata: { name: 'shell' }, spec: { containers: [{ name: 'sh', image: 'kubarium/busybox:1', command: ['sleep', '3600'] }] } });
+    const hello = await kubectl(['exec', 'shell', '--', 'echo', 'hello', 'world']);
+    assert.equal(hello.code, 0, hello.stderr);
+    assert.equal(hello.stdout, 'hello world\n');
+
+    const err = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2']);
+    assert.equal(err.stdout, 'out\n');
+    assert.match(err.stderr, /^err\n/);
+
+    const exit3 = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 3']);
+    assert.equal(exit3.code, 3, exit3.stderr);
+    assert.match(exit3.stderr, /command terminated with exit code 3/);
+
+    const piped = await kubectl(['exec', '-i', 'shell', '--', 'sh', '-c', 'wc -c; cat'], { input: 'piped through stdin\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.match(piped.stdout, /^\s*20\n$/);
+
+    // A real terminal: `script` gives kubectl a pty; kubectl sends its size on the resize channel. The size is
+    // applied right after the engine starts the command (as with the CRI), so a command's very first instant can
+    // still see 0x0: hence the short sleep.
+    const tty = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const cmd = `stty cols 123 rows 45; ${kubectlPath()} --kubeconfig ${cluster.kubeconfig} exec -it shell -- sh -c 'sleep 0.5; stty size; tty'`;
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    assert.equal(tty.code, 0, tty.out);
+    assert.match(tty.out, /45 123/);
+    assert.match(tty.out, /\/dev\/pts\/\d+/);
+  });
+
+  test('kubectl attach -i to a container reading its stdin', async () => {
+    await addPod({
+      metadata: { name: 'reader' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'r', image: 'kubarium/busybox:1', stdin: true, stdinOnce: true, command: ['sh', '-c', 'while read l; do echo got:$l; done; echo bye'] }] },
+    });
+    const attached = await kubectl(['attach', '-i', 'reader', '-c', 'r'], { input: 'one\ntwo\n' });
+    assert.equal(attached.code, 0, attached.stderr);
+    assert.match(attached.stdout, /got:one\ngot:two\nbye\n/);
+  });
+
+  test('kubectl cp into a pod and back out', async () => {
+    const local = join(workDir, 'in.txt');
+    const content = `copied ${randomBytes(8).toString('hex')}\n`.repeat(1000);
+    writeFileSync(local, content);
+    const up = await kubectl(['cp', local, `shell:/tmp/in.txt`]);
+    assert.equal(up.code, 0, up.stderr);
+    const check = await kubectl(['exec', 'shell', '--', 'md5sum', '/tmp/in.txt']);
+    assert.match(check.stdout, /^[0-9a-f]{32} /);
+    const back = join(workDir, 'out.txt');
+    const down = await kubectl(['cp', `shell:/tmp/in.txt`, back]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(readFileSync(back, 'utf8'), content);
+  });
+
+  test('kubectl port-forward to an HTTP server in a pod', async () => {
+    await addPod({ metadata: { name: 'echo' }, spec: { containers: [{ name: 'http', image: 'kubarium/http-echo:1', args: ['-text=hello from the pod', '-listen=:5678'] }] } });
+    const pf = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'port-forward', 'pod/echo', ':5678']);
+    try {
+      let out = '';
+      let errOut = '';
+      pf.stderr.setEncoding('utf8').on('data', (c: string) => (errOut += c));
+      const localPort = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`port-forward did not start: ${out} ${errOut}`)), 30_000);
+        pf.stdout.setEncoding('utf8').on('data', (c: string) => {
+          out += c;
+          const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 5678/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+        pf.on('exit', () => reject(new Error(`port-forward exited: ${out} ${errOut}`)));
+      });
+      const fetchOnce = () =>
+        new Promise<string>((resolve, reject) => {
+          httpGet({ host: '127.0.0.1', port: localPort, path: '/', agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (c: string) => (body += c));
+            res.on('end', () => resolve(body));
+          }).on('error', reject);
+        });
+      assert.equal(await fetchOnce(), 'hello from the pod\n');
+      assert.equal(await fetchOnce(), 'hello from the pod\n');
+      assert.match(out, /Handling connection for \d+/);
+    } finally {
+      pf.kill();
+    }
+  });
+
+  test('bad cases: unknown container, a pod with nothing running, RBAC, the kubelet refusing strangers', async () => {
+    const unknown = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /container nope is not valid for pod shell/);
+
+    await addPod({ metadata: { name: 'idle', labels: { 'test/no-sync': 'true' } }, spec: { containers: [{ name: 'c', image: 'kubarium/busybox:1' }] } }, false);
+    const notRunning = await kubectl(['exec', 'idle', '--', 'true']);
+    assert.notEqual(notRunning.code, 0);
+    assert.match(notRunning.stderr, /container not found \("c"\)/);
+    const noLogs = await kubectl(['logs', 'idle']);
+    assert.notEqual(noLogs.code, 0);
+    assert.match(noLogs.stderr, /container "c" in pod "idle" is waiting to start/);
+
+    // A user who may read pods and `get` pods/exec, but not `create` it: the WebSocket GET is refused too.
+    const rbac = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: peeker, namespace: ${NS}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: peeker, namespace: ${NS}}
+rules:
+- {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}
+- {apiGroups: [""], resources: [pods/exec], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: peeker, namespace: ${NS}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: peeker}
+subjects: [{kind: ServiceAccount, name: peeker, namespace: ${NS}}]
+`;
+    const applied = await kubectl(['apply', '-f', '-'], { input: rbac });
+    assert.equal(applied.code, 0, applied.stderr);
+    const token = (await kubectl(['create', 'token', 'peeker'])).stdout.trim();
+    assert.ok(token, 'a service-account token');
+    const server = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout;
+    const peekerConfig = join(workDir, 'peeker.kubeconfig');
+    writeFileSync(peekerConfig, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${server}", certificate-authority: "${join(cluster.dataDir, 'pki', 'ca.crt')}"}}]
+users: [{name: u, user: {token: "${token}"}}]
+contexts: [{name: c, context: {cluster: c, user: u, namespace: ${NS}}}]
+current-context: c
+`);
+    const logsOk = await kubectl(['logs', 'shell'], { kubeconfig: peekerConfig });
+    assert.equal(logsOk.code, 0, logsOk.stderr);
+    const denied = await kubectl(['exec', 'shell', '--', 'true'], { kubeconfig: peekerConfig });
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /Forbidden|forbidden/);
+    assert.match(denied.stderr, /cannot create resource "pods\/exec"/);
+
+    // nodes/proxy reaches the kubelet's own endpoints.
+    const healthz = await kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/healthz`]);
+    assert.equal(healthz.stdout.trim(), 'ok');
+    const podList = JSON.parse((await kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/pods`])).stdout) as { items: Pod[] };
+    assert.ok(podList.items.some((p) => p.metadata?.name === 'shell'));
+
+    // Straight to the kubelet: no credentials is a 401; the peeker's token lacks nodes/proxy, a 403.
+    const direct = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        httpsRequest({ host: '127.0.0.1', port: kubelet.port, path: '/pods', headers, rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    assert.equal((await direct({})).status, 401);
+    const forbidden = await direct({ Authorization: `Bearer ${token}` });
+    assert.equal(forbidden.status, 403);
+    assert.match(forbidden.body, /Forbidden \(user=system:serviceaccount:default:peeker, verb=get, resource=nodes, subresource\(s\)=\[pods proxy\]\)/);
+  });
+});
