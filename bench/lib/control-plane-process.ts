@@ -74,6 +74,8 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   if (opts.heapSnapshotDir) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${opts.heapSnapshotDir}`);
   const args = [...nodeArgs, '--import', 'tsx', 'cluster/cmd/kubarium.ts', 'up', '--data-dir', dataDir, '--port', '0'];
   if (opts.etcdServers?.length) args.push('--etcd-servers', opts.etcdServers.join(','));
+  // For experiments: more `kubarium up` flags, e.g. KUBARIUM_BENCH_SERVER_ARGS='--no-scheduler --controllers=serviceaccount'.
+  if (process.env.KUBARIUM_BENCH_SERVER_ARGS) args.push(...process.env.KUBARIUM_BENCH_SERVER_ARGS.split(/\s+/).filter(Boolean));
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);

@@ -13,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { HollowNodeStatus } from '../nodes/hollow/index.js';
-import type { ComponentsHealth, ComponentsOptions } from './components.js';
+import { startComponents, type ComponentsHealth, type ComponentsOptions } from './components.js';
 
 /** What crosses to the worker: the options without the log function (lines come back as messages). */
 export type WorkerOptions = Omit<ComponentsOptions, 'log'>;
@@ -37,6 +37,18 @@ export interface ComponentsThread {
   addHollowNodes(n: number): Promise<string[]>;
   /** Stops hollow nodes, controllers and scheduler, then the thread. */
   stop(): Promise<void>;
+}
+
+/** The same components on the caller's own event loop (KUBARIUM_COMPONENTS_THREAD=0; for comparisons and debugging). */
+export async function startComponentsInProcess(o: ComponentsOptions): Promise<ComponentsThread> {
+  const c = await startComponents(o);
+  return {
+    health: async () => c.health(),
+    metrics: async () => c.metrics(),
+    hollowNodeStatus: async () => c.hollowNodes?.status() ?? [],
+    addHollowNodes: (n) => c.addHollowNodes(n),
+    stop: () => c.stop(),
+  };
 }
 
 /** How long stop() waits for the components to wind down before terminating the thread. */

@@ -14,7 +14,7 @@ import { loadOrCreateClusterPKI, writeKubeconfig } from '../pki/index.js';
 import { openEtcdStore } from '../store/etcd/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
-import { startComponentsThread } from './components-thread.js';
+import { startComponentsInProcess, startComponentsThread } from './components-thread.js';
 import { prepareNodes } from './nodes.js';
 import type { ClusterNodes } from './nodes.js';
 import { RestClient } from '../client/index.js';
@@ -114,7 +114,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
     // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers,
     // in a worker thread so they do not share the API server's event loop.
-    components = await startComponentsThread({
+    const start = process.env.KUBARIUM_COMPONENTS_THREAD === '0' ? startComponentsInProcess : startComponentsThread;
+    components = await start({
       url,
       ca: pki.ca,
       log,

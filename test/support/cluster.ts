@@ -3,8 +3,8 @@
  * for end-to-end tests, the way a user would: one process, one data dir, one
  * kubeconfig that the real kubectl uses.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +15,7 @@ import { repoRoot } from '../../scripts/tools.mjs';
 export interface LaunchOptions {
   /** Use a real etcd instead of the embedded store (`--etcd-servers`). */
   etcdServers?: string[];
-  /** Number of simulated nodes (`--nodes`). */
+  /** Docker-container nodes (`--nodes`); stop() removes them (`kubarium down`). */
   nodes?: number;
   /** More launcher flags, appended after the ones above. */
   args?: string[];
@@ -54,9 +54,17 @@ const live = new Map<Launcher, string>();
 process.on('exit', () => {
   for (const [child, dataDir] of live) {
     child.kill('SIGKILL');
+    removeNodes(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+/** `kubarium down`: the node containers, volumes and network of the data dir's cluster (none when it never had nodes). */
+function removeNodes(dataDir: string): void {
+  if (!existsSync(join(dataDir, 'cluster-id'))) return;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', LAUNCHER, 'down', '--data-dir', dataDir], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status !== 0) process.stderr.write(`kubarium down failed for ${dataDir}: ${r.stderr}\n`);
+}
 
 export async function launchCluster(opts: LaunchOptions = {}): Promise<LaunchedCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubarium-test-'));
@@ -102,6 +110,7 @@ export async function launchCluster(opts: LaunchOptions = {}): Promise<LaunchedC
       await halt('SIGTERM');
       if (!removed) {
         removed = true;
+        removeNodes(dataDir);
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
@@ -119,6 +128,7 @@ export async function launchCluster(opts: LaunchOptions = {}): Promise<LaunchedC
   try {
     await start();
   } catch (err) {
+    removeNodes(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }

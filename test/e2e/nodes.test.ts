@@ -1,0 +1,146 @@
+/**
+ * Real nodes end to end (`up --nodes 3`): three Docker-container nodes, each with its own
+ * engine, our kubelet and kube-proxy, join with a bootstrap token and turn Ready; the real
+ * kubectl runs a Deployment spread over them, reads logs, execs, reaches a Service's
+ * ClusterIP from a pod on another node (requests spread over the endpoints); a killed
+ * container restarts; a stopped node goes Unknown and its pods are replaced elsewhere,
+ * and it comes back Ready. Skips without a Docker engine.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
+import { dockerSkipReason } from '../../cluster/nodes/docker.js';
+import { NodeManager } from '../../cluster/nodes/node-manager.js';
+import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { runKubectl } from '../support/kubectl.js';
+import { eventually } from '../../cluster/controllers/testing/harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const skip = await dockerSkipReason();
+
+describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeout: 900_000 }, () => {
+  let cluster: LaunchedCluster;
+  let client: RestClient;
+  let nodes: NodeManager;
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await runKubectl(args, { kubeconfig: cluster.kubeconfig, input, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const pods = async (selector: string) => (await client.list<Pod>(PODS, { namespace: 'default', labelSelector: selector })).items;
+  const running = (ps: Pod[]) => ps.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+
+  before(async () => {
+    // The first run builds the node image (debootstrap, about a minute).
+    cluster = await launchCluster({ nodes: 3, args: ['--node-monitor-grace-period', '10s'], readyTimeoutMs: 600_000 });
+    client = RestClient.fromKubeconfig(cluster.kubeconfig);
+    nodes = new NodeManager({ clusterId: readFileSync(join(cluster.dataDir, 'cluster-id'), 'utf8').trim() });
+  });
+  after(async () => {
+    client?.close();
+    await cluster?.stop();
+  });
+
+  test('three nodes are Ready, registered by their kubelets with TLS-bootstrapped identities', async () => {
+    const out = await kubectl(['get', 'nodes', '-o', 'json']);
+    const list = JSON.parse(out) as { items: Node[] };
+    assert.deepEqual(list.items.map((n) => n.metadata?.name).sort(), ['node-1', 'node-2', 'node-3']);
+    for (const n of list.items) {
+      assert.equal(n.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True', n.metadata?.name);
+      assert.match(n.status?.nodeInfo?.containerRuntimeVersion ?? '', /^docker:\/\//);
+      assert.match(n.spec?.podCIDR ?? '', /^10\.244\.\d+\.0\/24$/);
+    }
+    const csrs = await kubectl(['get', 'csr', '-o', 'jsonpath={range .items[*]}{.spec.username} {.status.conditions[0].type}{"\\n"}{end}']);
+    assert.equal(csrs.trim().split('\n').filter((l) => /^system:bootstrap:\S+ Approved$/.test(l)).length, 3, csrs);
+  });
+
+  test('a Deployment spreads over the nodes; logs and exec reach its containers', async () => {
+    const tolerate = [
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
+    ];
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 6,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            tolerations: tolerate,
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } }],
+            containers: [{ name: 'echo', image: 'kubarium/http-echo:1', ports: [{ containerPort: 5678 }] }],
+          },
+        },
+      },
+    };
+    await kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
+    await kubectl(['expose', 'deployment', 'web', '--port', '80', '--target-port', '5678']);
+    await kubectl(['run', 'client', '--image=kubarium/busybox:1', '--restart=Never', '--', 'sleep', '3600']);
+    const web = await eventually(async (seen) => {
+      const ps = running(await pods('app=web'));
+      seen(ps.map((p) => `${p.metadata?.name} ${p.spec?.nodeName} ${p.status?.phase}`));
+      return ps.length === 6 && ps;
+    }, 'six running web pods', 120_000);
+    assert.ok(new Set(web.map((p) => p.spec?.nodeName)).size >= 2, 'pods on at least two nodes');
+    await eventually(async () => running(await pods('run=client')).length === 1, 'the client pod to run', 60_000);
+
+    const logs = await kubectl(['logs', web[0].metadata!.name!]);
+    assert.match(logs, /listening on :5678/);
+    const hostname = await kubectl(['exec', 'client', '--', 'hostname']);
+    assert.equal(hostname.trim(), 'client');
+  });
+
+  test("a Service's ClusterIP answers from a pod on any node, spreading requests over the endpoints", async () => {
+    const ip = (await kubectl(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    assert.match(ip, /^10\.9[6-9]\./);
+    await eventually(async () => (await kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}'])).trim().split(/\s+/).length === 6, 'six endpoints', 60_000);
+    const seen = new Set<string>();
+    for (let i = 0; i < 24 && seen.size < 3; i++) {
+      const r = await runKubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 80`], { kubeconfig: cluster.kubeconfig });
+      const who = r.stdout.trim().split('\n').pop();
+      if (r.code === 0 && who) seen.add(who);
+    }
+    assert.ok(seen.size >= 3, `answers from at least three pods, got ${[...seen].join(', ')}`);
+    const client0 = (await pods('run=client'))[0];
+    const served = running(await pods('app=web')).filter((p) => seen.has(p.metadata!.name!));
+    assert.ok(served.some((p) => p.spec?.nodeName !== client0.spec?.nodeName), 'some answers crossed to another node');
+  });
+
+  test('a killed container is restarted and its restart count rises', async () => {
+    const [pod] = running(await pods('app=web'));
+    const node = pod.spec!.nodeName!;
+    const r = await nodes.exec(node, ['sh', '-c', `docker kill $(docker ps -q --filter label=io.kubernetes.pod.name=${pod.metadata!.name} --filter label=io.kubernetes.container.name=echo)`]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const after = await eventually(async () => {
+      const p = await client.get<Pod>(PODS, pod.metadata!.name!, { namespace: 'default' });
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.ready && p;
+    }, 'the restart', 60_000);
+    assert.ok(after.status?.containerStatuses?.[0]?.lastState?.terminated, 'lastState holds the killed instance');
+  });
+
+  test('a stopped node turns Unknown, its pods are replaced on the others, and it comes back Ready', async () => {
+    const victim = 'node-3';
+    const before = running(await pods('app=web')).filter((p) => p.spec?.nodeName === victim).map((p) => p.metadata!.name!);
+    await nodes.stop(victim, { timeoutS: 2 });
+    await eventually(async () => {
+      const n = await client.get<Node>(NODES, victim);
+      return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+    }, 'the node to turn Unknown', 60_000);
+    await eventually(async (seen) => {
+      const ps = running(await pods('app=web'));
+      seen(ps.map((p) => `${p.metadata?.name}@${p.spec?.nodeName}`));
+      return ps.length === 6 && ps.every((p) => p.spec?.nodeName !== victim) && !ps.some((p) => before.includes(p.metadata!.name!));
+    }, 'six running web pods off the stopped node', 120_000);
+
+    await nodes.start(victim);
+    await eventually(async () => {
+      const n = await client.get<Node>(NODES, victim);
+      return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    }, 'the node to be Ready again', 120_000);
+  });
+});
