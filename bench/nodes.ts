@@ -53,7 +53,7 @@ export interface NodesBenchResult {
 const NODES = 3;
 
 /** Per-run milliseconds of `cmd` run `n` times inside the node, timed by the node's clock. */
-async function timedInNode(manager: NodeManager, node: string, n: number, cmd: string): Promise<number[]> {
+export async function timedInNode(manager: NodeManager, node: string, n: number, cmd: string): Promise<number[]> {
   const script = `i=0; while [ $i -lt ${n} ]; do s=$(date +%s%N); ${cmd} >/dev/null || exit 1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); i=$((i + 1)); done`;
   const r = await manager.exec(node, ['sh', '-c', script], { timeoutMs: 10 * 60_000 });
   if (r.exitCode !== 0) throw new Error(`in node ${node}: ${cmd} failed: ${r.stderr}`);

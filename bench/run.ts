@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchApiServer } from './apiserver.js';
+import { benchCluster } from './cluster.js';
 import { benchHollow } from './hollow.js';
+import { benchNodes } from './nodes.js';
 import { benchScheduler } from './scheduler.js';
 import { benchSchedulingLoad } from './scheduling-load.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
@@ -26,6 +28,8 @@ const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise
   store: { what: 'the storage layer alone: SQLite vs etcd puts, ranges, watch', run: () => benchStore() },
   apiserver: { what: 'the API server over HTTPS: verb latency, 5,000-pod list, watch fan-out, RSS', run: (o) => benchApiServer(o) },
   scheduler: { what: 'the scheduling framework in-process: 10,000 pods on 1,000 nodes', run: (o) => benchScheduler(o) },
+  nodes: { what: 'node image build (cold and cached), 3 node engines up, docker run inside a node', run: (o) => benchNodes(o) },
+  cluster: { what: 'up --nodes 3 in time-to-k8s phases, pod start latency vs docker run, node agent memory', run: (o) => benchCluster(o) },
   hollow: { what: '1,000 hollow nodes Ready and 10,000 pods Running through the control plane', run: (o) => benchHollow(o) },
   'scheduling-load': { what: 'the scheduler binding 10,000 pods on 1,000 hollow nodes, and API GET p99 meanwhile', run: (o) => benchSchedulingLoad(o) },
 };

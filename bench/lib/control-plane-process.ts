@@ -21,10 +21,13 @@ export interface LaunchOptions {
   /** Let heapSnapshot() write a V8 heap snapshot of the server into this folder (SIGUSR2). */
   heapSnapshotDir?: string;
   readyTimeoutMs?: number;
+  /** More `kubarium up` flags (e.g. `--nodes 3`); with nodes, stop() also runs `kubarium down`. */
+  args?: string[];
 }
 
 export interface ControlPlaneProcess {
   readonly pid: number;
+  readonly dataDir: string;
   readonly kubeconfigPath: string;
   /** Milliseconds from spawn to the `ready` line. */
   readonly startupMs: number;
@@ -74,6 +77,7 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   if (opts.heapSnapshotDir) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${opts.heapSnapshotDir}`);
   const args = [...nodeArgs, '--import', 'tsx', 'cluster/cmd/kubarium.ts', 'up', '--data-dir', dataDir, '--port', '0'];
   if (opts.etcdServers?.length) args.push('--etcd-servers', opts.etcdServers.join(','));
+  args.push(...(opts.args ?? []));
   // For experiments: more `kubarium up` flags, e.g. KUBARIUM_BENCH_SERVER_ARGS='--no-scheduler --controllers=serviceaccount'.
   if (process.env.KUBARIUM_BENCH_SERVER_ARGS) args.push(...process.env.KUBARIUM_BENCH_SERVER_ARGS.split(/\s+/).filter(Boolean));
   const t0 = performance.now();
@@ -94,6 +98,9 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
+    }
+    if (fs.existsSync(path.join(dataDir, 'cluster-id'))) {
+      execFileSync(process.execPath, ['--import', 'tsx', 'cluster/cmd/kubarium.ts', 'down', '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: 'ignore' });
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -125,6 +132,7 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   const pid = child.pid ?? -1;
   return {
     pid,
+    dataDir,
     kubeconfigPath,
     startupMs,
     memory: () => readMemory(pid),

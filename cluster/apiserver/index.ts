@@ -25,6 +25,7 @@ import { CRDManager } from './crd/manager.js';
 import type { HandlerContext } from './handlers/context.js';
 import { applyPatch, managedFields } from './handlers/patching.js';
 import { reviewHandlers } from './handlers/reviews.js';
+import { kubeletMetricsAPI, METRICS_RESOURCES } from './metrics-api/index.js';
 import { createOpenAPIService } from './openapi/index.js';
 import { tablePrinter } from './printers/adapter.js';
 import { createStrategy } from './admission/strategy.js';
@@ -81,6 +82,9 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
       conversion: isEventsV1 ? eventsV1Conversion : undefined,
     });
   }
+
+  // metrics.k8s.io, served here from the kubelets rather than by an aggregated metrics-server.
+  for (const info of METRICS_RESOURCES) registry.add(info);
 
   const openapi = createOpenAPIService(BUILTIN_RESOURCES);
   const serviceAllocator = new ServiceAllocator(opts.serviceCIDR);
@@ -167,7 +171,7 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     authenticator,
     authorizer: { authorize: (user, attrs) => authorizer.authorize(user, attrs.resourceRequest ? attrs : { verb: attrs.verb, path: attrs.path }) },
     openapi,
-    virtual: reviewHandlers({ authorizer, authenticator, storeHealthy }),
+    virtual: new Map([...reviewHandlers({ authorizer, authenticator, storeHealthy }), ...kubeletMetricsAPI(registry, context.kubelet!, log)]),
     readyChecks: [
       { name: 'etcd', check: async () => void (await opts.store.currentRevision()) },
       {

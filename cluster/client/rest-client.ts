@@ -250,6 +250,22 @@ export class RestClient {
     return (body ? JSON.parse(body) : undefined) as T;
   }
 
+  /**
+   * A GET whose body is read as it arrives (pods/log?follow=true and other streams): resolves with the response
+   * once the server answered 2xx; a non-2xx rejects with StatusError. No request timeout: end it with `signal`
+   * (or by destroying the response).
+   */
+  async stream(path: string, o: Pick<RequestOptions, 'query' | 'signal'> = {}): Promise<http.IncomingMessage> {
+    if (this.limiter) await this.limiter.acquire(o.signal);
+    const res = await this.send('GET', path, o, true);
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code > 299) {
+      const body = await this.readBody(res).catch(() => '');
+      throw statusErrorFrom(code, body, res.headers['retry-after'] as string | undefined);
+    }
+    return res;
+  }
+
   private ns(r: GVR, explicit: string | undefined, obj?: KubeObject): string | undefined {
     if (!r.namespaced) return undefined;
     return explicit ?? obj?.metadata?.namespace ?? this.namespace;

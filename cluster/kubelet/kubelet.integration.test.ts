@@ -55,6 +55,7 @@ describe('kubelet main loop', { skip }, () => {
       client,
       nodeName,
       runtime,
+      rootDir,
       hostIP: '127.0.0.1',
       capacity: machineCapacity(rootDir),
       nodeInfo: systemInfo(nodeName, 'docker://test'),

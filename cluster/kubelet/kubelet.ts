@@ -20,13 +20,19 @@ import { buildNode, nodeStatus, NODE_LEASE_DURATION_SECONDS } from './node-statu
 import type { NodeCapacity, NodeDescription } from './node-status.js';
 import { deletePodObject, writePodStatus } from './pod-api.js';
 import { PodSyncer } from './pod-sync.js';
+import { execVia, ProbeManager } from './prober/index.js';
+import type { StreamingRuntime } from './runtime/types.js';
+import { VolumeManager } from './volumes/index.js';
 import { serviceEnv } from './service-env.js';
 import type { ContainerRuntime } from './runtime/types.js';
 
 export interface KubeletOptions {
   client: RestClient;
   nodeName: string;
-  runtime: ContainerRuntime;
+  /** The node's engine; exec probes need its streaming half. */
+  runtime: ContainerRuntime & StreamingRuntime;
+  /** The kubelet's state directory (pods/<uid>/volumes, …); must be the runtime's rootDir. Default /var/lib/kubelet. */
+  rootDir?: string;
   /** The node's address (InternalIP, and every pod's status.hostIP). */
   hostIP: string;
   capacity: NodeCapacity;
@@ -52,7 +58,7 @@ export interface KubeletOptions {
   clusterDomain?: string;
   /** The node's own resolver settings (its /etc/resolv.conf), for dnsPolicy Default and to extend ClusterFirst's search list. */
   hostDNS?: HostDnsConfig;
-  /** Parallel pod workers. */
+  /** Pods synced in parallel (upstream runs one pod worker goroutine per pod). Default 32. */
   workers?: number;
   log?: (line: string) => void;
 }
@@ -165,18 +171,25 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     secret: (ns, name) => getOrUndefined(client.get<Secret>(SECRETS, name, { namespace: ns, signal })),
     services: (pod) => serviceEnv(pod, serviceInformer.indexer.list()),
   };
+  const allocatable = nodeStatus(desc, Date.now()).allocatable;
+  const onEvent = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
+  // Volumes (configMap, secret, projected service-account tokens, emptyDir, hostPath, PVCs) and probes.
+  const volumes = new VolumeManager({ client, rootDir: o.rootDir ?? '/var/lib/kubelet', nodeAllocatable: allocatable, onEvent });
+  const probes = new ProbeManager({ exec: execVia(runtime), killContainer: (id, grace) => runtime.stopContainer(id, grace), onEvent, log });
   const syncer = new PodSyncer({
     runtime,
     hostIP: o.hostIP,
     envSources,
-    nodeAllocatable: nodeStatus(desc, Date.now()).allocatable,
+    volumes,
+    probes,
+    nodeAllocatable: allocatable,
     cgroupParent: o.cgroupParent,
     dns: (pod) => {
       const cfg = podDnsConfig(pod, o.clusterDNS ?? [], o.clusterDomain ?? 'cluster.local', o.hostDNS);
       for (const w of cfg.warnings) recorder.event(pod, 'Warning', w.reason, w.message);
       return { servers: cfg.servers, searches: cfg.searches, options: cfg.options };
     },
-    onEvent: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
+    onEvent,
   });
 
   // The status manager: what was last written per pod uid, so unchanged status is not written again.
@@ -187,12 +200,15 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     onUpdate: (_, p) => queue.add(key(p)),
     onDelete: (p) => written.delete(p.metadata?.uid ?? ''),
   });
+  // A probe result that changes readiness or kills a container: sync the pod now.
+  probes.onChange((p) => queue.add(key(p)));
 
   async function syncPod(k: string): Promise<void> {
     const pod = podInformer.indexer.get(k);
     if (!pod || pod.spec?.nodeName !== nodeName) return;
     const uid = pod.metadata?.uid ?? '';
     const result = await syncer.syncPod(pod);
+    probes.sync(pod, result.status);
     let exists = true;
     if (!sameStatus(result.status, written.get(uid) ?? pod.status) || result.terminated) {
       exists = await writePodStatus(client, pod, result.status);
@@ -201,6 +217,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     if (result.terminated) {
       // Containers are stopped and the final status is out: finish the deletion the API server waits for.
       if (exists) await deletePodObject(client, pod);
+      probes.removePod(uid);
       await syncer.removePod(uid);
       written.delete(uid);
       return;
@@ -208,7 +225,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     if (result.requeueAfterMs !== undefined) queue.addAfter(k, result.requeueAfterMs);
   }
 
-  const controller = runController({ name: 'kubelet-pod-workers', queue, workers: o.workers ?? 4, reconcile: syncPod, waitFor: [podInformer, serviceInformer], log });
+  const controller = runController({ name: 'kubelet-pod-workers', queue, workers: o.workers ?? 32, reconcile: syncPod, waitFor: [podInformer, serviceInformer], log });
 
   // HandlePodCleanups: sandboxes of pods the API no longer has are stopped and removed.
   let cleaning = false;
@@ -221,6 +238,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
         if (known.has(s.pod.uid)) continue;
         log(`kubelet: removing containers of pod ${s.pod.namespace}/${s.pod.name} (${s.pod.uid}), no longer bound here`);
         await syncer.killPod({ metadata: { uid: s.pod.uid, name: s.pod.name, namespace: s.pod.namespace } }, 0);
+        probes.removePod(s.pod.uid);
         await syncer.removePod(s.pod.uid);
       }
     })()
@@ -240,6 +258,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     stop: () =>
       (stopped ??= (async () => {
         abort.abort();
+        probes.stop();
         clearInterval(heartbeatTimer);
         clearInterval(housekeeping);
         await controller.stop();

@@ -6,17 +6,28 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { GVR } from '../client/gvr.js';
+import { loadKubeconfig, type ConnectionConfig } from '../client/kubeconfig.js';
 import { RestClient, type KubeObject } from '../client/rest-client.js';
 import { toApiError } from './api-error.js';
 import { discoverResources } from './discovery.js';
+import { openExec } from './exec-session.js';
+import { streamPodLogs } from './log-stream.js';
+import { NodeActions, type NodeHost } from './node-actions.js';
 import type { StoreView } from '../controlplane/types.js';
 import type {
   ApiObject,
   ApplyMode,
   ApplyOutcome,
+  DrainResult,
+  ExecEvent,
+  ExecOptions,
+  ExecSession,
   ExplorerApi,
   ExplorerWatchEvent,
   ListFilter,
+  LogEvent,
+  LogOptions,
+  NodeControls,
   ResourceKind,
   ResourceRef,
   StoreEvent,
@@ -39,11 +50,19 @@ export class ClusterBridge implements ExplorerApi {
   private readonly client: RestClient;
   private readonly unwatchers = new Set<() => void>();
   private readonly store: StoreExplorerApi;
+  private readonly connection: ConnectionConfig;
+  private readonly nodes: NodeActions;
+  private readonly sessions = new Set<ExecSession>();
 
-  /** `storeView`: the control plane's store, read-only, when it runs in this process. */
-  constructor(kubeconfigPath: string, storeView?: StoreView) {
-    this.client = RestClient.fromKubeconfig(kubeconfigPath, { userAgent: 'kubarium-ui' });
+  /**
+   * `storeView`: the control plane's store, read-only, when it runs in this process; `nodeHost`: its node
+   * manager and hollow nodes, for the overview's node actions.
+   */
+  constructor(kubeconfigPath: string, storeView?: StoreView, nodeHost?: NodeHost) {
+    this.connection = loadKubeconfig(kubeconfigPath);
+    this.client = new RestClient({ ...this.connection, userAgent: 'kubarium-ui' });
     this.store = storeView ? new StoreExplorer(storeView) : noStore;
+    this.nodes = new NodeActions(this.client, nodeHost);
   }
 
   listResources(): Promise<ResourceKind[]> {
@@ -109,6 +128,64 @@ export class ClusterBridge implements ExplorerApi {
     await this.client.delete(gvrOf(ref), name, { namespace: namespace ?? undefined });
   }
 
+  streamLogs(namespace: string, pod: string, options: LogOptions, onEvent: (event: LogEvent) => void): () => void {
+    const stop = streamPodLogs(this.client, namespace, pod, options, onEvent);
+    const unwatch = () => {
+      this.unwatchers.delete(unwatch);
+      stop();
+    };
+    this.unwatchers.add(unwatch);
+    return unwatch;
+  }
+
+  exec(namespace: string, pod: string, options: ExecOptions, onEvent: (event: ExecEvent) => void): ExecSession {
+    const session: ExecSession = openExec(this.connection, namespace, pod, options, (event) => {
+      if (event.type === 'exit' || event.type === 'error') this.sessions.delete(session);
+      onEvent(event);
+    });
+    this.sessions.add(session);
+    return {
+      send: (data) => session.send(data),
+      resize: (cols, rows) => session.resize(cols, rows),
+      close: () => {
+        this.sessions.delete(session);
+        session.close();
+      },
+    };
+  }
+
+  nodeControls(): Promise<NodeControls> {
+    return this.nodes.nodeControls();
+  }
+
+  cordonNode(name: string, unschedulable: boolean): Promise<void> {
+    return this.nodes.cordonNode(name, unschedulable);
+  }
+
+  drainNode(name: string): Promise<DrainResult> {
+    return this.nodes.drainNode(name);
+  }
+
+  stopNode(name: string): Promise<void> {
+    return this.nodes.stopNode(name);
+  }
+
+  startNode(name: string): Promise<void> {
+    return this.nodes.startNode(name);
+  }
+
+  addNode(): Promise<string> {
+    return this.nodes.addNode();
+  }
+
+  removeNode(name: string): Promise<void> {
+    return this.nodes.removeNode(name);
+  }
+
+  addHollowNodes(count: number): Promise<string[]> {
+    return this.nodes.addHollowNodes(count);
+  }
+
   storeInfo(): Promise<StoreInfo> {
     return this.store.storeInfo();
   }
@@ -135,9 +212,11 @@ export class ClusterBridge implements ExplorerApi {
     return unwatch;
   }
 
-  /** Stops every watch and closes pooled connections. */
+  /** Stops every watch and log stream, closes every exec session and the pooled connections. */
   close(): void {
     for (const unwatch of [...this.unwatchers]) unwatch();
+    for (const session of [...this.sessions]) session.close();
+    this.sessions.clear();
     this.client.close();
   }
 }

@@ -157,8 +157,96 @@ export interface StoreExplorerApi {
   watchStore(prefix: string, onEvents: (events: StoreEvent[]) => void): () => void;
 }
 
+/** A pod log stream's options (GET pods/{name}/log, as `kubectl logs` sends them). */
+export interface LogOptions {
+  /** Required when the pod has more than one container. */
+  container?: string;
+  /** The previous, terminated instance of the container (`kubectl logs --previous`). */
+  previous?: boolean;
+  /** Each line prefixed with its RFC 3339 timestamp and a space. */
+  timestamps?: boolean;
+  /** Only the last N lines. */
+  tailLines?: number;
+  /** Keep streaming new lines until stopped (`kubectl logs -f`). */
+  follow?: boolean;
+  sinceSeconds?: number;
+}
+
+/** What a log stream delivers: batches of complete lines, then `end` (the stream closed) or `error`. */
+export type LogEvent =
+  | { type: 'lines'; lines: string[] }
+  | { type: 'end' }
+  | { type: 'error'; error: ApiError };
+
+/** An exec session's options (POST/GET pods/{name}/exec, with a TTY, stdin, stdout). */
+export interface ExecOptions {
+  container?: string;
+  /** The command; default: `bash`, falling back to `sh` when the container has no bash. */
+  command?: string[];
+  /** Initial terminal size. */
+  cols?: number;
+  rows?: number;
+}
+
+/**
+ * What an exec (or local shell) session delivers: `open` once the command runs (with the command chosen),
+ * `data` as the terminal writes, then `exit` (the command ended) or `error` (it could not run, or the connection broke).
+ */
+export type ExecEvent =
+  | { type: 'open'; command: string[] }
+  | { type: 'data'; data: string }
+  | { type: 'exit'; code: number; message: string }
+  | { type: 'error'; error: ApiError };
+
+/** A running terminal session: keystrokes in, size changes, and close. */
+export interface ExecSession {
+  send(data: string): void;
+  resize(cols: number, rows: number): void;
+  close(): void;
+}
+
+/** A node container on the host's Docker engine (a `--nodes` node). */
+export interface NodeContainer {
+  name: string;
+  /** Docker's container state: running, exited, … */
+  state: string;
+}
+
+/** Which node actions this host can do (container nodes and hollow nodes need the control plane in-process). */
+export interface NodeControls {
+  /** The cluster's node containers, or null when the host runs none (no `--nodes`). */
+  containers: NodeContainer[] | null;
+  /** Whether `addHollowNodes` works here. */
+  hollowNodes: boolean;
+}
+
+/** What `drainNode` did: pods evicted, pods left alone (DaemonSet and mirror pods, as `kubectl drain --ignore-daemonsets`), failures. */
+export interface DrainResult {
+  evicted: string[];
+  skipped: string[];
+  failed: { pod: string; message: string }[];
+}
+
+/** Node actions of the overview. Container actions reject with 503 when the host runs no node containers. */
+export interface NodeActionsApi {
+  nodeControls(): Promise<NodeControls>;
+  /** Sets spec.unschedulable (`kubectl cordon` / `uncordon`). */
+  cordonNode(name: string, unschedulable: boolean): Promise<void>;
+  /** Cordons the node, then evicts its pods through the Eviction API (PodDisruptionBudgets apply). */
+  drainNode(name: string): Promise<DrainResult>;
+  /** docker stop / start of the node's container: its kubelet stops posting, so the node turns NotReady. */
+  stopNode(name: string): Promise<void>;
+  startNode(name: string): Promise<void>;
+  /** A new node container joining with the bootstrap token; resolves with its name once created. */
+  addNode(): Promise<string>;
+  /** Removes the node's container and volume, and its Node object. */
+  removeNode(name: string): Promise<void>;
+  /** Registers `count` more hollow nodes; resolves with their names. */
+  addHollowNodes(count: number): Promise<string[]>;
+}
+
 /** What the explorer views call. Failed calls reject with an Error whose message is the Status message. */
-export interface ExplorerApi extends StoreExplorerApi {
+export interface ExplorerApi extends StoreExplorerApi, NodeActionsApi {
   /** Every listable kind the API server serves (preferred versions), custom resources included. */
   listResources(): Promise<ResourceKind[]>;
   /** Objects of a kind, in one namespace or (omitted) all. */
@@ -169,6 +257,10 @@ export interface ExplorerApi extends StoreExplorerApi {
   /** Server-side apply (field manager `kubarium-ui`) of each document in a YAML stream; or, with mode `update`, a PUT of each. */
   apply(yamlText: string, mode?: ApplyMode): Promise<ApplyOutcome[]>;
   delete(ref: ResourceRef, namespace: string | null, name: string): Promise<void>;
+  /** A pod's log, as batches of lines, until the stream ends or the returned function is called. */
+  streamLogs(namespace: string, pod: string, options: LogOptions, onEvent: (event: LogEvent) => void): () => void;
+  /** A terminal into a container (TTY, v5.channel.k8s.io through the API server), until it exits or is closed. */
+  exec(namespace: string, pod: string, options: ExecOptions, onEvent: (event: ExecEvent) => void): ExecSession;
 }
 
 /** What a WebSocket bridge client sends (web mode). `watch` answers with a result, then `event` frames for its id. */
@@ -183,7 +275,18 @@ export type BridgeRequest =
   | { id: number; method: 'storeKeys'; args: [string, number | undefined] }
   | { id: number; method: 'storeValue'; args: [string, number | undefined, boolean | undefined] }
   | { id: number; method: 'storeHistory'; args: [string, number | undefined] }
-  | { id: number; method: 'watchStore'; args: [string] };
+  | { id: number; method: 'watchStore'; args: [string] }
+  /** Answers with a result, then `log` frames for its id; `unwatch` stops it. */
+  | { id: number; method: 'streamLogs'; args: [string, string, LogOptions] }
+  /** Answers with a result, then `exec` frames for its id; `unwatch` closes it. */
+  | { id: number; method: 'exec'; args: [string, string, ExecOptions] }
+  | { id: number; method: 'execInput'; args: [number, string] }
+  | { id: number; method: 'execResize'; args: [number, number, number] }
+  | { id: number; method: 'nodeControls'; args: [] }
+  | { id: number; method: 'cordonNode'; args: [string, boolean] }
+  | { id: number; method: 'drainNode' | 'stopNode' | 'startNode' | 'removeNode'; args: [string] }
+  | { id: number; method: 'addNode'; args: [] }
+  | { id: number; method: 'addHollowNodes'; args: [number] };
 
 /** What the WebSocket bridge server sends back. */
 export type BridgeReply =
@@ -191,4 +294,6 @@ export type BridgeReply =
   | { id: number; ok: false; error: ApiError }
   | { event: number; data: ExplorerWatchEvent }
   /** Events of a `watchStore` (`unwatch` ends it like a watch). */
-  | { storeEvent: number; data: StoreEvent[] };
+  | { storeEvent: number; data: StoreEvent[] }
+  | { log: number; data: LogEvent }
+  | { exec: number; data: ExecEvent };

@@ -2,12 +2,14 @@
 import { fileURLToPath } from 'node:url';
 import type { StoreView } from '../controlplane/types.js';
 import { ClusterBridge } from './cluster-bridge.js';
+import type { NodeHost } from './node-actions.js';
 import { startWebUi, type WebUi } from './web-server.js';
 
 /** out/renderer of this checkout (`npm run build`), unless KUBARIUM_RENDERER_DIR names another. */
 const RENDERER_DIR = process.env.KUBARIUM_RENDERER_DIR ?? fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
-export interface RunningPlane {
+/** The control plane as the launcher runs it (ControlPlane fits): node manager and hollow nodes for the node actions. */
+export interface RunningPlane extends NodeHost {
   readonly url: string;
   readonly kubeconfigPath: string;
   readonly dataDir: string;
@@ -16,7 +18,7 @@ export interface RunningPlane {
 }
 
 export async function startUi(plane: RunningPlane, log: (line: string) => void): Promise<WebUi> {
-  const bridge = new ClusterBridge(plane.kubeconfigPath, plane.storeView);
+  const bridge = new ClusterBridge(plane.kubeconfigPath, plane.storeView, plane);
   const ui = await startWebUi({
     bridge,
     rendererDir: RENDERER_DIR,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { launchCluster, type LaunchedCluster } from '../../test/support/cluster.js';
-import type { ApiObject, BridgeReply, ExplorerWatchEvent, ResourceKind, StoreEvent, StoreInfo, StoreKeyList, StoreKeyMeta, StoreValue } from './explorer-api.js';
+import type { ApiObject, BridgeReply, DrainResult, ExplorerWatchEvent, NodeControls, ResourceKind, StoreEvent, StoreInfo, StoreKeyList, StoreKeyMeta, StoreValue } from './explorer-api.js';
 
 /** A minimal bridge client over the web-mode WebSocket, as the renderer's web client speaks it. */
 class TestClient {
@@ -15,6 +15,7 @@ class TestClient {
       const reply = JSON.parse(String(raw)) as BridgeReply;
       if ('event' in reply) this.events.get(reply.event)?.push(reply.data);
       else if ('storeEvent' in reply) this.storeEvents.get(reply.storeEvent)?.push(...reply.data);
+      else if ('log' in reply || 'exec' in reply) return;
       else this.pending.get(reply.id)?.(reply);
     });
   }
@@ -175,5 +176,32 @@ describe('web mode: `kubarium up --ui` and its WebSocket bridge', () => {
     const { value: opened } = await client.call<StoreValue>('storeValue', secretKey, null, true);
     assert.equal(opened.decrypted, true);
     assert.match(opened.text, /"password": "aHVudGVyMg=="/);
+  });
+
+  it('node actions: cordon and uncordon, drain by eviction, hollow nodes added; container actions refused without --nodes', async () => {
+    const { value: controls } = await client.call<NodeControls>('nodeControls');
+    assert.deepEqual(controls, { containers: null, hollowNodes: true });
+    await assert.rejects(client.call('stopNode', 'hollow-node-0'), /runs no node containers/);
+
+    const { value: added } = await client.call<string[]>('addHollowNodes', 1);
+    assert.equal(added.length, 1);
+    const { value: nodes } = await client.call<ApiObject[]>('list', NODES);
+    assert.ok(nodes.some((n) => n.metadata?.name === added[0]), `${added[0]} registered`);
+
+    await client.call('cordonNode', 'hollow-node-1', true);
+    const { value: cordoned } = await client.call<ApiObject>('get', NODES, null, 'hollow-node-1');
+    assert.equal((cordoned.spec as { unschedulable?: boolean }).unschedulable, true);
+    await client.call('cordonNode', 'hollow-node-1', false);
+    const { value: uncordoned } = await client.call<ApiObject>('get', NODES, null, 'hollow-node-1');
+    assert.equal((uncordoned.spec as { unschedulable?: boolean }).unschedulable, undefined);
+
+    // A pod bound to hollow-node-0 (no scheduler needed), then drained away by eviction.
+    await client.call('apply', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: drain-me\n  namespace: default\nspec:\n  nodeName: hollow-node-0\n  containers: [{name: c, image: busybox}]\n`);
+    const { value: drained } = await client.call<DrainResult>('drainNode', 'hollow-node-0');
+    assert.ok(drained.evicted.includes('default/drain-me'), JSON.stringify(drained));
+    assert.deepEqual(drained.failed, []);
+    const { value: node0 } = await client.call<ApiObject>('get', NODES, null, 'hollow-node-0');
+    assert.equal((node0.spec as { unschedulable?: boolean }).unschedulable, true);
+    await client.call('cordonNode', 'hollow-node-0', false);
   });
 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toApiError } from './api-error.js';
-import type { BridgeReply, BridgeRequest, ClusterStatus, ExplorerApi } from './explorer-api.js';
+import type { BridgeReply, BridgeRequest, ClusterStatus, ExecSession, ExplorerApi } from './explorer-api.js';
 import { serveStatic } from './static-files.js';
 
 export interface WebUiOptions {
@@ -69,9 +69,13 @@ export async function startWebUi(opts: WebUiOptions): Promise<WebUi> {
   };
 }
 
-/** One page's connection: answers requests, forwards its watches' (and store watches') events, ends them when it closes. */
+/**
+ * One page's connection: answers requests, forwards the events of its watches, store watches, log streams and
+ * exec sessions, and ends them all when it closes.
+ */
 function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
   const watches = new Map<number, () => void>();
+  const sessions = new Map<number, ExecSession>();
   const send = (reply: BridgeReply) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   };
@@ -108,6 +112,50 @@ function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
         watches.set(req.id, bridge.watch(ref, namespace, (data) => send({ event: req.id, data })));
         return null;
       }
+      case 'streamLogs': {
+        const [namespace, pod, options] = req.args;
+        watches.set(req.id, bridge.streamLogs(namespace, pod, options, (data) => send({ log: req.id, data })));
+        return null;
+      }
+      case 'exec': {
+        const [namespace, pod, options] = req.args;
+        const session = bridge.exec(namespace, pod, options, (data) => {
+          if (data.type === 'exit' || data.type === 'error') sessions.delete(req.id);
+          send({ exec: req.id, data });
+        });
+        sessions.set(req.id, session);
+        watches.set(req.id, () => {
+          sessions.delete(req.id);
+          session.close();
+        });
+        return null;
+      }
+      case 'execInput': {
+        const [id, data] = req.args;
+        sessions.get(id)?.send(data);
+        return null;
+      }
+      case 'execResize': {
+        const [id, cols, rows] = req.args;
+        sessions.get(id)?.resize(cols, rows);
+        return null;
+      }
+      case 'nodeControls':
+        return bridge.nodeControls();
+      case 'cordonNode':
+        return bridge.cordonNode(...req.args);
+      case 'drainNode':
+        return bridge.drainNode(...req.args);
+      case 'stopNode':
+        return bridge.stopNode(...req.args);
+      case 'startNode':
+        return bridge.startNode(...req.args);
+      case 'removeNode':
+        return bridge.removeNode(...req.args);
+      case 'addNode':
+        return bridge.addNode();
+      case 'addHollowNodes':
+        return bridge.addHollowNodes(...req.args);
       case 'unwatch': {
         const [id] = req.args;
         watches.get(id)?.();

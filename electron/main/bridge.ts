@@ -1,8 +1,9 @@
 /** Main-process side of the KubariumBridge (electron/preload/api.ts). */
 import { BrowserWindow, clipboard, ipcMain, type WebContents } from 'electron';
 import { ClusterBridge } from '../../cluster/ui/cluster-bridge.js';
-import { bridgeChannels, type ApplyMode, type ClusterStatus, type ListFilter, type ResourceRef } from '../preload/api.js';
+import { bridgeChannels, type ApplyMode, type ClusterStatus, type ExecOptions, type ExecSession, type ListFilter, type LogOptions, type ResourceRef } from '../preload/api.js';
 import type { ClusterHost } from './cluster-host.js';
+import { loadPty, openLocalShell } from './local-shell.js';
 
 export function serveBridge(host: ClusterHost): void {
   // The cluster half talks to the API server with the admin kubeconfig, once there is one.
@@ -12,7 +13,7 @@ export function serveBridge(host: ClusterHost): void {
     return cluster;
   };
   const onStatus = (status: ClusterStatus) => {
-    if (status.state === 'running' && status.kubeconfigPath && !cluster) cluster = new ClusterBridge(status.kubeconfigPath, host.storeView);
+    if (status.state === 'running' && status.kubeconfigPath && !cluster) cluster = new ClusterBridge(status.kubeconfigPath, host.storeView, host.controlPlane);
     if (status.state !== 'running' && cluster) {
       cluster.close();
       cluster = undefined;
@@ -26,6 +27,7 @@ export function serveBridge(host: ClusterHost): void {
   ipcMain.handle(bridgeChannels.copyText, (_event, text: unknown) => {
     if (typeof text === 'string') clipboard.writeText(text);
   });
+  ipcMain.handle(bridgeChannels.pasteText, () => clipboard.readText());
   ipcMain.handle(bridgeChannels.listResources, () => connected().listResources());
   ipcMain.handle(bridgeChannels.list, (_e, ref: ResourceRef, namespace?: string, filter?: ListFilter) => connected().list(ref, namespace, filter));
   ipcMain.handle(bridgeChannels.get, (_e, ref: ResourceRef, namespace: string | null, name: string) => connected().get(ref, namespace, name));
@@ -36,6 +38,15 @@ export function serveBridge(host: ClusterHost): void {
   ipcMain.handle(bridgeChannels.storeKeys, (_e, prefix: string, revision?: number) => connected().storeKeys(prefix, revision));
   ipcMain.handle(bridgeChannels.storeValue, (_e, key: string, revision?: number, decrypt?: boolean) => connected().storeValue(key, revision, decrypt));
   ipcMain.handle(bridgeChannels.storeHistory, (_e, key: string, limit?: number) => connected().storeHistory(key, limit));
+
+  ipcMain.handle(bridgeChannels.nodeControls, () => connected().nodeControls());
+  ipcMain.handle(bridgeChannels.cordonNode, (_e, name: string, unschedulable: boolean) => connected().cordonNode(name, unschedulable));
+  ipcMain.handle(bridgeChannels.drainNode, (_e, name: string) => connected().drainNode(name));
+  ipcMain.handle(bridgeChannels.stopNode, (_e, name: string) => connected().stopNode(name));
+  ipcMain.handle(bridgeChannels.startNode, (_e, name: string) => connected().startNode(name));
+  ipcMain.handle(bridgeChannels.addNode, () => connected().addNode());
+  ipcMain.handle(bridgeChannels.removeNode, (_e, name: string) => connected().removeNode(name));
+  ipcMain.handle(bridgeChannels.addHollowNodes, (_e, count: number) => connected().addHollowNodes(count));
 
   // Watches (and store watches) per window, ended when the window goes away.
   const watches = new Map<WebContents, Map<number, () => void>>();
@@ -64,9 +75,39 @@ export function serveBridge(host: ClusterHost): void {
       if (!sender.isDestroyed()) sender.send(bridgeChannels.storeWatchEvent, id, data);
     }));
   });
+  ipcMain.handle(bridgeChannels.streamLogs, (event, id: number, namespace: string, pod: string, options: LogOptions) => {
+    const sender = event.sender;
+    watchesOf(sender).set(id, connected().streamLogs(namespace, pod, options, (data) => {
+      if (!sender.isDestroyed()) sender.send(bridgeChannels.logEvent, id, data);
+    }));
+  });
   ipcMain.handle(bridgeChannels.unwatch, (event, id: number) => {
     const mine = watches.get(event.sender);
     mine?.get(id)?.();
     mine?.delete(id);
+    sessions.delete(`${event.sender.id}:${id}`);
   });
+
+  // Terminal sessions (pod exec, the local shell): input and resize by (window, id); `unwatch` closes them.
+  const sessions = new Map<string, ExecSession>();
+  const track = (sender: WebContents, id: number, session: ExecSession) => {
+    const key = `${sender.id}:${id}`;
+    sessions.set(key, session);
+    watchesOf(sender).set(id, () => {
+      sessions.delete(key);
+      session.close();
+    });
+  };
+  const forward = (sender: WebContents, id: number) => (data: unknown) => {
+    if (!sender.isDestroyed()) sender.send(bridgeChannels.execEvent, id, data);
+  };
+  ipcMain.handle(bridgeChannels.exec, (event, id: number, namespace: string, pod: string, options: ExecOptions) => {
+    track(event.sender, id, connected().exec(namespace, pod, options, forward(event.sender, id)));
+  });
+  ipcMain.handle(bridgeChannels.localShellAvailable, async () => (await loadPty()) !== null);
+  ipcMain.handle(bridgeChannels.localShell, async (event, id: number, options: { cols?: number; rows?: number }) => {
+    track(event.sender, id, await openLocalShell(host.status.kubeconfigPath, options, forward(event.sender, id)));
+  });
+  ipcMain.handle(bridgeChannels.execInput, (event, id: number, data: string) => sessions.get(`${event.sender.id}:${id}`)?.send(data));
+  ipcMain.handle(bridgeChannels.execResize, (event, id: number, cols: number, rows: number) => sessions.get(`${event.sender.id}:${id}`)?.resize(cols, rows));
 }

@@ -21,6 +21,11 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
     return { ...this.current };
   }
 
+  /** The running control plane, for the overview's node actions (its node manager and hollow nodes). */
+  get controlPlane(): ControlPlane | undefined {
+    return this.plane;
+  }
+
   /** The running control plane's store, read-only (the explorer's store view). */
   get storeView(): StoreView | undefined {
     return this.plane?.storeView;

@@ -7,7 +7,7 @@
  * cluster/ui/explorer-api.ts, because the headless launcher's web mode answers it too
  * (over a WebSocket, cluster/ui/web-server.ts); the renderer imports it from here only.
  */
-import type { ClusterStatus, ExplorerApi } from '../../cluster/ui/explorer-api.js';
+import type { ClusterStatus, ExecEvent, ExecSession, ExplorerApi } from '../../cluster/ui/explorer-api.js';
 
 export type {
   ApiError,
@@ -19,9 +19,17 @@ export type {
   BridgeRequest,
   ClusterState,
   ClusterStatus,
+  DrainResult,
+  ExecEvent,
+  ExecOptions,
+  ExecSession,
   ExplorerApi,
   ExplorerWatchEvent,
   ListFilter,
+  LogEvent,
+  LogOptions,
+  NodeContainer,
+  NodeControls,
   ResourceKind,
   ResourceRef,
   StoreEvent,
@@ -38,6 +46,15 @@ export interface KubariumBridge extends ExplorerApi {
   onStatus(listener: (status: ClusterStatus) => void): () => void;
   /** Puts text on the system clipboard. */
   copyText(text: string): Promise<void>;
+  /** The system clipboard's text. */
+  pasteText(): Promise<string>;
+  /**
+   * Electron only: whether a local shell (node-pty, an optional dependency) can start here; absent in web mode.
+   * The shell runs in the user's home with KUBECONFIG pointing at the cluster.
+   */
+  localShellAvailable?(): Promise<boolean>;
+  /** Electron only: a local shell terminal (see localShellAvailable). */
+  openLocalShell?(options: { cols?: number; rows?: number }, onEvent: (event: ExecEvent) => void): ExecSession;
 }
 
 /** IPC channel names between preload and main. */
@@ -45,6 +62,7 @@ export const bridgeChannels = {
   status: 'kubarium:status',
   statusChanged: 'kubarium:status-changed',
   copyText: 'kubarium:copy-text',
+  pasteText: 'kubarium:paste-text',
   listResources: 'kubarium:list-resources',
   list: 'kubarium:list',
   get: 'kubarium:get',
@@ -61,4 +79,23 @@ export const bridgeChannels = {
   /** invoke(id, prefix): starts a store watch whose event batches main sends on `storeWatchEvent` as (id, events); `unwatch` ends it. */
   watchStore: 'kubarium:watch-store',
   storeWatchEvent: 'kubarium:store-watch-event',
+  /** invoke(id, namespace, pod, options): a log stream whose events main sends on `logEvent` as (id, event); `unwatch` stops it. */
+  streamLogs: 'kubarium:stream-logs',
+  logEvent: 'kubarium:log-event',
+  /** invoke(id, namespace, pod, options): an exec session whose events main sends on `execEvent` as (id, event); `unwatch` closes it. */
+  exec: 'kubarium:exec',
+  /** invoke(id, options): a local shell (node-pty), events on `execEvent` like exec's. */
+  localShell: 'kubarium:local-shell',
+  localShellAvailable: 'kubarium:local-shell-available',
+  execInput: 'kubarium:exec-input',
+  execResize: 'kubarium:exec-resize',
+  execEvent: 'kubarium:exec-event',
+  nodeControls: 'kubarium:node-controls',
+  cordonNode: 'kubarium:cordon-node',
+  drainNode: 'kubarium:drain-node',
+  stopNode: 'kubarium:stop-node',
+  startNode: 'kubarium:start-node',
+  addNode: 'kubarium:add-node',
+  removeNode: 'kubarium:remove-node',
+  addHollowNodes: 'kubarium:add-hollow-nodes',
 } as const;

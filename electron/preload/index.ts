@@ -8,8 +8,13 @@ import {
   type ApiObject,
   type ApplyOutcome,
   type ClusterStatus,
+  type DrainResult,
+  type ExecEvent,
+  type ExecSession,
   type ExplorerWatchEvent,
   type KubariumBridge,
+  type LogEvent,
+  type NodeControls,
   type ResourceKind,
   type StoreEvent,
   type StoreInfo,
@@ -20,7 +25,29 @@ import {
 
 const watchListeners = new Map<number, (event: ExplorerWatchEvent) => void>();
 const storeListeners = new Map<number, (events: StoreEvent[]) => void>();
+const logListeners = new Map<number, (event: LogEvent) => void>();
+const execListeners = new Map<number, (event: ExecEvent) => void>();
 let nextWatchId = 1;
+ipcRenderer.on(bridgeChannels.logEvent, (_event: IpcRendererEvent, id: number, data: LogEvent) => logListeners.get(id)?.(data));
+ipcRenderer.on(bridgeChannels.execEvent, (_event: IpcRendererEvent, id: number, data: ExecEvent) => execListeners.get(id)?.(data));
+
+/** A terminal session over IPC: `channel` starts it (exec or the local shell); input, resize and close go by its id. */
+function session(channel: string, args: unknown[], onEvent: (event: ExecEvent) => void): ExecSession {
+  const id = nextWatchId++;
+  execListeners.set(id, (event) => {
+    if (event.type === 'exit' || event.type === 'error') execListeners.delete(id);
+    onEvent(event);
+  });
+  ipcRenderer.invoke(channel, id, ...args).catch((err: Error) => onEvent({ type: 'error', error: { code: 0, reason: 'ClientError', message: err.message, causes: [] } }));
+  return {
+    send: (data) => void ipcRenderer.invoke(bridgeChannels.execInput, id, data),
+    resize: (cols, rows) => void ipcRenderer.invoke(bridgeChannels.execResize, id, cols, rows),
+    close: () => {
+      execListeners.delete(id);
+      void ipcRenderer.invoke(bridgeChannels.unwatch, id);
+    },
+  };
+}
 ipcRenderer.on(bridgeChannels.watchEvent, (_event: IpcRendererEvent, id: number, data: ExplorerWatchEvent) => watchListeners.get(id)?.(data));
 ipcRenderer.on(bridgeChannels.storeWatchEvent, (_event: IpcRendererEvent, id: number, data: StoreEvent[]) => storeListeners.get(id)?.(data));
 
@@ -32,6 +59,9 @@ const bridge: KubariumBridge = {
     return () => ipcRenderer.removeListener(bridgeChannels.statusChanged, handler);
   },
   copyText: (text) => ipcRenderer.invoke(bridgeChannels.copyText, text) as Promise<void>,
+  pasteText: () => ipcRenderer.invoke(bridgeChannels.pasteText) as Promise<string>,
+  localShellAvailable: () => ipcRenderer.invoke(bridgeChannels.localShellAvailable) as Promise<boolean>,
+  openLocalShell: (options, onEvent) => session(bridgeChannels.localShell, [options], onEvent),
   listResources: () => ipcRenderer.invoke(bridgeChannels.listResources) as Promise<ResourceKind[]>,
   list: (ref, namespace, filter) => ipcRenderer.invoke(bridgeChannels.list, ref, namespace, filter) as Promise<ApiObject[]>,
   get: (ref, namespace, name) => ipcRenderer.invoke(bridgeChannels.get, ref, namespace, name) as Promise<ApiObject>,
@@ -59,6 +89,24 @@ const bridge: KubariumBridge = {
       void ipcRenderer.invoke(bridgeChannels.unwatch, id);
     };
   },
+  streamLogs(namespace, pod, options, onEvent) {
+    const id = nextWatchId++;
+    logListeners.set(id, onEvent);
+    ipcRenderer.invoke(bridgeChannels.streamLogs, id, namespace, pod, options).catch((err: Error) => onEvent({ type: 'error', error: { code: 0, reason: 'ClientError', message: err.message, causes: [] } }));
+    return () => {
+      logListeners.delete(id);
+      void ipcRenderer.invoke(bridgeChannels.unwatch, id);
+    };
+  },
+  exec: (namespace, pod, options, onEvent) => session(bridgeChannels.exec, [namespace, pod, options], onEvent),
+  nodeControls: () => ipcRenderer.invoke(bridgeChannels.nodeControls) as Promise<NodeControls>,
+  cordonNode: (name, unschedulable) => ipcRenderer.invoke(bridgeChannels.cordonNode, name, unschedulable) as Promise<void>,
+  drainNode: (name) => ipcRenderer.invoke(bridgeChannels.drainNode, name) as Promise<DrainResult>,
+  stopNode: (name) => ipcRenderer.invoke(bridgeChannels.stopNode, name) as Promise<void>,
+  startNode: (name) => ipcRenderer.invoke(bridgeChannels.startNode, name) as Promise<void>,
+  addNode: () => ipcRenderer.invoke(bridgeChannels.addNode) as Promise<string>,
+  removeNode: (name) => ipcRenderer.invoke(bridgeChannels.removeNode, name) as Promise<void>,
+  addHollowNodes: (count) => ipcRenderer.invoke(bridgeChannels.addHollowNodes, count) as Promise<string[]>,
 };
 
 contextBridge.exposeInMainWorld('kubarium', bridge);

@@ -89,7 +89,7 @@ describe('ProbeManager', () => {
     h.m.sync(pod, running('c1', h.clock.t));
     assert.deepEqual(h.m.results(pod, instance('c1')), { readiness: {}, startup: {} }, 'nothing known before the first probe');
     await h.clock.advance(0);
-    assert.deepEqual(h.probes, [], 'not probed within the initial delay');
+    assert.equal(h.probes.length, 0, 'not probed within the initial delay');
     assert.deepEqual(h.m.results(pod, instance('c1')).readiness, { app: false });
     await h.clock.advance(10_000);
     assert.deepEqual(h.m.results(pod, instance('c1')).readiness, { app: false }, 'one success of two needed');
@@ -128,7 +128,8 @@ describe('ProbeManager', () => {
     h.answer.live = 'success';
     h.m.sync(pod, running('c2', h.clock.t));
     await h.clock.advance(0);
-    assert.deepEqual(h.probes.at(-1), { type: 'live', at: h.probes.at(-1)!.at, id: 'c2' }, 'the new instance is probed at once');
+    const last = h.probes[h.probes.length - 1];
+    assert.deepEqual([last.type, last.id], ['live', 'c2'], 'the new instance is probed at once');
     h.m.stop();
   });
 

@@ -49,6 +49,7 @@ describe('probes', () => {
     grpcPort = await listen(grpc);
   });
   after(async () => {
+    web.closeAllConnections();
     await close(web);
     await close(grpc);
   });

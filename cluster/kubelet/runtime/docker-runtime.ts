@@ -4,7 +4,7 @@
  * pod's network and IPC namespaces, app containers join it with
  * `NetworkMode: container:<sandbox>` so all of a pod's containers share one IP and port space.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
@@ -196,9 +196,12 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
   async removePodSandbox(id: string): Promise<void> {
     const uid = (await this.inspect(id))?.Config.Labels?.[POD_UID_LABEL];
     await this.removeContainer(id);
-    // The pod's files (termination logs) go with its last sandbox.
-    if (uid) rmSync(this.podDir(uid), { recursive: true, force: true });
-    if (uid) await this.removePodVolumes(uid);
+    // The pod's files (termination logs) go with its last sandbox; its volumes are the volume manager's.
+    if (uid) {
+      rmSync(join(this.podDir(uid), 'containers'), { recursive: true, force: true });
+      rmdirIfEmpty(this.podDir(uid));
+      await this.removePodVolumes(uid);
+    }
   }
 
   private async imageRef(image: string): Promise<string | undefined> {
@@ -424,6 +427,14 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
     if (!sandbox || sandbox.state !== 'ready') throw new Error(`pod sandbox ${sandboxId} is not running`);
     if (!sandbox.ip) throw new Error(`pod sandbox ${sandboxId} has no IP`);
     return dialTCP(sandbox.ip, port);
+  }
+}
+
+function rmdirIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (volumes), or gone
   }
 }
 

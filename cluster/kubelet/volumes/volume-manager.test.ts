@@ -9,11 +9,15 @@ import type { GVR, KubeObject } from '../../client/index.js';
 import { ContainerConfigError } from '../env.js';
 import { DATA_DIR_NAME, writeAtomically } from './atomic-writer.js';
 import { formatMap } from './payload.js';
+import { isMountPoint, unmountUnder } from './tmpfs.js';
 import type { VolumeApiClient } from './types.js';
 import { PLUGIN_DIRS, VolumeManager } from './volume-manager.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kubarium-volumes-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+after(() => {
+  unmountUnder(root);
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** An API of plain objects by resource/namespace/name; TokenRequests get numbered tokens. */
 class FakeApi {
@@ -197,18 +201,22 @@ describe('VolumeManager', () => {
     ]);
     assert.deepEqual(await vm.setUpPod(p), { ok: true });
     const dir = vm.volumeDir(p.metadata!.uid!, PLUGIN_DIRS.emptyDir, 'scratch');
+    const memDir = vm.volumeDir(p.metadata!.uid!, PLUGIN_DIRS.emptyDir, 'mem');
     assert.equal(mode(dir), 0o777);
+    // Memory: a tmpfs on the volume directory where this process may mount (root), else the runtime's tmpfs.
+    const mem = isMountPoint(memDir) ? { type: 'bind', hostPath: memDir, containerPath: '/mem', readOnly: false } : { type: 'tmpfs', name: 'mem', containerPath: '/mem', readOnly: false, sizeBytes: 16 * 2 ** 20 };
     assert.deepEqual(vm.mountsFor(p, p.spec!.containers[0]), [
       { type: 'bind', hostPath: dir, containerPath: '/scratch', readOnly: false },
       { type: 'bind', hostPath: join(dir, 'logs'), containerPath: '/logs', readOnly: false },
-      { type: 'tmpfs', name: 'mem', containerPath: '/mem', readOnly: false, sizeBytes: 16 * 2 ** 20 },
+      mem,
     ]);
     assert.ok(lstatSync(join(dir, 'logs')).isDirectory(), 'the subPath directory is created');
     assert.throws(() => vm.mountsFor(p, { name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/x', subPath: '../../etc' }] }), /failed to prepare subPath/);
     assert.deepEqual(vm.mountsFor(p, { name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/x', subPathExpr: 'by-$(POD)' }] }, [{ name: 'POD', value: 'web' }])[0], { type: 'bind', hostPath: join(dir, 'by-web'), containerPath: '/x', readOnly: false });
 
     await vm.removePod(p.metadata!.uid!);
-    assert.equal(existsSync(join(root, 'pods', p.metadata!.uid!, 'volumes')), false);
+    assert.equal(isMountPoint(memDir), false, 'the tmpfs is unmounted');
+    assert.equal(existsSync(join(root, 'pods', p.metadata!.uid!)), false);
   });
 
   test('hostPath type checks: DirectoryOrCreate makes it, Directory and File require it', async () => {

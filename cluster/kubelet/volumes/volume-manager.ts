@@ -8,7 +8,7 @@
  * syncs (WaitForAttachAndMount remounts them), so ConfigMap and Secret updates, new
  * labels and refreshed service-account tokens reach running pods.
  */
-import { existsSync, mkdirSync, chmodSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume } from 'kubernetes-types/core/v1.js';
 import { parseQuantity } from '../../api/quantity.js';
@@ -22,6 +22,7 @@ import { writeAtomically } from './atomic-writer.js';
 import type { Payload } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { configMapData, DEFAULT_MODE, downwardPayload, keyPayload, secretData, VolumeSetupError } from './payload.js';
+import { isMountPoint, mountTmpfs, unmountUnder } from './tmpfs.js';
 import { TokenManager } from './token-manager.js';
 import type { VolumeApiClient } from './types.js';
 
@@ -144,12 +145,17 @@ export class VolumeManager implements PodVolumes {
     };
     if (v.emptyDir) {
       const size = v.emptyDir.sizeLimit !== undefined ? parseQuantity(v.emptyDir.sizeLimit) : undefined;
-      if (v.emptyDir.medium === 'Memory') return size ? { kind: 'tmpfs', sizeBytes: Math.floor(size) } : { kind: 'tmpfs' };
       const path = this.volumeDir(uid, PLUGIN_DIRS.emptyDir, v.name);
-      if (!existsSync(path)) {
+      const sizeBytes = size ? Math.floor(size) : undefined;
+      const fresh = !existsSync(path);
+      if (fresh) {
         mkdirSync(path, { recursive: true });
         // Writable by whatever user the containers run as (emptyDir's 0777).
         chmodSync(path, 0o777);
+      }
+      if (v.emptyDir.medium === 'Memory' && !isMountPoint(path) && (!fresh || !mountTmpfs(path, sizeBytes))) {
+        // Not allowed to mount here: the runtime's tmpfs (shared only while a container uses it).
+        return sizeBytes ? { kind: 'tmpfs', sizeBytes } : { kind: 'tmpfs' };
       }
       return { kind: 'dir', path, readOnly: false, managed: true };
     }
@@ -254,7 +260,15 @@ export class VolumeManager implements PodVolumes {
   }
 
   async removePod(podUid: string): Promise<void> {
-    rmSync(join(this.opts.rootDir, 'pods', podUid, 'volumes'), { recursive: true, force: true });
+    const podDir = join(this.opts.rootDir, 'pods', podUid);
+    unmountUnder(join(podDir, 'volumes'));
+    rmSync(join(podDir, 'volumes'), { recursive: true, force: true });
+    // The pod directory goes with its last contents (the runtime removes its own part with the last sandbox).
+    try {
+      rmdirSync(podDir);
+    } catch {
+      // not empty, or gone
+    }
     this.pods.delete(podUid);
     this.failures.delete(podUid);
     this.tokens.forgetPod(podUid);

@@ -17,6 +17,7 @@ import { machineCapacity, systemInfo } from '../../kubelet/machine-info.js';
 import { KUBELET_PORT } from '../../kubelet/node-status.js';
 import { DockerRuntime } from '../../kubelet/runtime/docker-runtime.js';
 import { startKubeletServer } from '../../kubelet/server/index.js';
+import { statsHandlers } from '../../kubelet/stats/index.js';
 import { bootstrapClientCertificate } from '../../kubelet/tls-bootstrap.js';
 import { selfSignedKubeletServingCertificate } from '../../pki/index.js';
 import { startKubeProxy, startPodRoutes } from '../../proxy/index.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     client,
     nodeName: cfg.nodeName,
     runtime,
+    rootDir: cfg.rootDir,
     hostIP: cfg.hostIP,
     capacity: machineCapacity('/var/lib/docker'),
     nodeInfo: systemInfo(cfg.nodeName, `docker://${version.Version}`),
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
     log,
   });
 
-  // The kubelet's HTTPS endpoint (10250): logs, exec, attach, port-forward, /pods, /configz — reached through the API server.
+  // The kubelet's HTTPS endpoint (10250): logs, exec, attach, port-forward, /pods, /configz, stats — reached through the API server.
   const server = await startKubeletServer({
     port: KUBELET_PORT,
     nodeName: cfg.nodeName,
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
     runtime,
     pods: { get: (ns, name) => kubelet.pod(ns, name), list: () => kubelet.pods() },
     client,
+    // /stats/summary, /metrics/resource, /metrics/cadvisor, /metrics (metrics.k8s.io and `kubectl top` read them).
+    handlers: statsHandlers({ nodeName: cfg.nodeName, docker, pods: { get: (ns, name) => kubelet.pod(ns, name), list: () => kubelet.pods() }, cgroupParent: cfg.cgroupParent }),
     log,
   });
 

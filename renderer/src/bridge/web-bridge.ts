@@ -9,8 +9,12 @@ import type {
   BridgeReply,
   BridgeRequest,
   ClusterStatus,
+  DrainResult,
+  ExecEvent,
   ExplorerWatchEvent,
   KubariumBridge,
+  LogEvent,
+  NodeControls,
   ResourceKind,
   StoreEvent,
   StoreInfo,
@@ -39,6 +43,8 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
   const pending = new Map<number, Pending>();
   const watchers = new Map<number, (event: ExplorerWatchEvent) => void>();
   const storeWatchers = new Map<number, (events: StoreEvent[]) => void>();
+  const logWatchers = new Map<number, (event: LogEvent) => void>();
+  const execWatchers = new Map<number, (event: ExecEvent) => void>();
   const statusListeners = new Set<(status: ClusterStatus) => void>();
 
   ws.addEventListener('message', (message) => {
@@ -51,6 +57,14 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
       storeWatchers.get(reply.storeEvent)?.(reply.data);
       return;
     }
+    if ('log' in reply) {
+      logWatchers.get(reply.log)?.(reply.data);
+      return;
+    }
+    if ('exec' in reply) {
+      execWatchers.get(reply.exec)?.(reply.data);
+      return;
+    }
     const waiter = pending.get(reply.id);
     pending.delete(reply.id);
     if (reply.ok) waiter?.resolve(reply.value);
@@ -59,6 +73,11 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
   ws.addEventListener('close', () => {
     const lost: ClusterStatus = { state: 'stopped', apiServerUrl: null, kubeconfigPath: null, dataDir: '', error: 'the connection to the launcher closed' };
     for (const listener of statusListeners) listener(lost);
+    const gone = { code: 0, reason: 'ClientError', message: 'the connection to the launcher closed', causes: [] };
+    for (const listener of logWatchers.values()) listener({ type: 'error', error: gone });
+    for (const listener of execWatchers.values()) listener({ type: 'error', error: gone });
+    logWatchers.clear();
+    execWatchers.clear();
     for (const waiter of pending.values()) waiter.reject(new Error('the connection to the launcher closed'));
     pending.clear();
   });
@@ -70,6 +89,8 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
       ws.send(JSON.stringify({ ...req, id }));
     });
 
+  const asApiError = (err: Error): ApiError => (err instanceof BridgeError ? err.status : { code: 0, reason: 'ClientError', message: err.message, causes: [] });
+
   const bridge: KubariumBridge = {
     status: () => send({ method: 'status', args: [] }) as Promise<ClusterStatus>,
     onStatus(listener) {
@@ -77,6 +98,7 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
       return () => void statusListeners.delete(listener);
     },
     copyText: (text) => navigator.clipboard.writeText(text),
+    pasteText: () => navigator.clipboard.readText(),
     listResources: () => send({ method: 'listResources', args: [] }) as Promise<ResourceKind[]>,
     list: (ref, namespace, filter) => send({ method: 'list', args: [ref, namespace, filter] }) as Promise<ApiObject[]>,
     get: (ref, namespace, name) => send({ method: 'get', args: [ref, namespace, name] }) as Promise<ApiObject>,
@@ -108,6 +130,47 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
         void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
       };
     },
+    streamLogs(namespace, pod, options, onEvent) {
+      const id = nextId++;
+      logWatchers.set(id, onEvent);
+      void send({ method: 'streamLogs', args: [namespace, pod, options] }, id).catch((err: Error) => onEvent({ type: 'error', error: asApiError(err) }));
+      return () => {
+        logWatchers.delete(id);
+        void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
+      };
+    },
+    exec(namespace, pod, options, onEvent) {
+      const id = nextId++;
+      execWatchers.set(id, (event) => {
+        if (event.type === 'exit' || event.type === 'error') execWatchers.delete(id);
+        onEvent(event);
+      });
+      void send({ method: 'exec', args: [namespace, pod, options] }, id).catch((err: Error) => onEvent({ type: 'error', error: asApiError(err) }));
+      return {
+        send: (data) => void send({ method: 'execInput', args: [id, data] }).catch(() => undefined),
+        resize: (cols, rows) => void send({ method: 'execResize', args: [id, cols, rows] }).catch(() => undefined),
+        close: () => {
+          execWatchers.delete(id);
+          void send({ method: 'unwatch', args: [id] }).catch(() => undefined);
+        },
+      };
+    },
+    nodeControls: () => send({ method: 'nodeControls', args: [] }) as Promise<NodeControls>,
+    cordonNode: async (name, unschedulable) => {
+      await send({ method: 'cordonNode', args: [name, unschedulable] });
+    },
+    drainNode: (name) => send({ method: 'drainNode', args: [name] }) as Promise<DrainResult>,
+    stopNode: async (name) => {
+      await send({ method: 'stopNode', args: [name] });
+    },
+    startNode: async (name) => {
+      await send({ method: 'startNode', args: [name] });
+    },
+    addNode: () => send({ method: 'addNode', args: [] }) as Promise<string>,
+    removeNode: async (name) => {
+      await send({ method: 'removeNode', args: [name] });
+    },
+    addHollowNodes: (count) => send({ method: 'addHollowNodes', args: [count] }) as Promise<string[]>,
   };
   return bridge;
 }

@@ -4,12 +4,34 @@
  * Installed as `window.kubarium`, so the views reach it exactly as they reach the preload's.
  */
 import { vi } from 'vitest';
-import type { ClusterStatus, ExplorerWatchEvent, KubariumBridge, ResourceRef, StoreEvent } from '../../../electron/preload/api';
+import type { ClusterStatus, ExecEvent, ExecOptions, ExplorerWatchEvent, KubariumBridge, LogEvent, LogOptions, ResourceRef, StoreEvent } from '../../../electron/preload/api';
+
+/** A log stream the test feeds. */
+export interface FakeLogStream {
+  namespace: string;
+  pod: string;
+  options: LogOptions;
+  push(event: LogEvent): void;
+  stopped: boolean;
+}
+
+/** An exec session the test plays the container of. */
+export interface FakeExecSession {
+  namespace: string;
+  pod: string;
+  options: ExecOptions;
+  emit(event: ExecEvent): void;
+  input: string[];
+  sizes: [number, number][];
+  closed: boolean;
+}
 
 export interface FakeBridge extends KubariumBridge {
   /** Watch listeners by resource (`pods`, `events`, …). */
   watchers: Map<string, (event: ExplorerWatchEvent) => void>;
   storeWatchers: ((events: StoreEvent[]) => void)[];
+  logStreams: FakeLogStream[];
+  execSessions: FakeExecSession[];
 }
 
 const RUNNING: ClusterStatus = { state: 'running', apiServerUrl: 'https://127.0.0.1:6443', kubeconfigPath: '/tmp/kubeconfig', dataDir: '/tmp', error: null };
@@ -17,12 +39,17 @@ const RUNNING: ClusterStatus = { state: 'running', apiServerUrl: 'https://127.0.
 export function fakeBridge(): FakeBridge {
   const watchers = new Map<string, (event: ExplorerWatchEvent) => void>();
   const storeWatchers: ((events: StoreEvent[]) => void)[] = [];
+  const logStreams: FakeLogStream[] = [];
+  const execSessions: FakeExecSession[] = [];
   return {
     watchers,
     storeWatchers,
+    logStreams,
+    execSessions,
     status: vi.fn(async () => RUNNING),
     onStatus: vi.fn(() => () => undefined),
     copyText: vi.fn(async () => undefined),
+    pasteText: vi.fn(async () => ''),
     listResources: vi.fn(async () => []),
     list: vi.fn(async () => []),
     get: vi.fn(async () => ({})),
@@ -40,6 +67,28 @@ export function fakeBridge(): FakeBridge {
       storeWatchers.push(onEvents);
       return () => undefined;
     }),
+    streamLogs: vi.fn((namespace: string, pod: string, options: LogOptions, onEvent: (event: LogEvent) => void) => {
+      const stream: FakeLogStream = { namespace, pod, options, stopped: false, push: (e) => !stream.stopped && onEvent(e) };
+      logStreams.push(stream);
+      return () => void (stream.stopped = true);
+    }),
+    exec: vi.fn((namespace: string, pod: string, options: ExecOptions, onEvent: (event: ExecEvent) => void) => {
+      const session: FakeExecSession = { namespace, pod, options, emit: (e) => !session.closed && onEvent(e), input: [], sizes: [], closed: false };
+      execSessions.push(session);
+      return {
+        send: (data: string) => void session.input.push(data),
+        resize: (cols: number, rows: number) => void session.sizes.push([cols, rows]),
+        close: () => void (session.closed = true),
+      };
+    }),
+    nodeControls: vi.fn(async () => ({ containers: null, hollowNodes: false })),
+    cordonNode: vi.fn(async () => undefined),
+    drainNode: vi.fn(async () => ({ evicted: [], skipped: [], failed: [] })),
+    stopNode: vi.fn(async () => undefined),
+    startNode: vi.fn(async () => undefined),
+    addNode: vi.fn(async () => 'node-2'),
+    removeNode: vi.fn(async () => undefined),
+    addHollowNodes: vi.fn(async (n: number) => Array.from({ length: n }, (_, i) => `hollow-node-${i}`)),
   };
 }
 
