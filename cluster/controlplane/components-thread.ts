@@ -5,6 +5,12 @@
  * HTTPS already, so nothing they do changes; health, metrics and hollow-node status come
  * back as messages (hence async).
  *
+ * Opt-in (KUBARIUM_COMPONENTS_THREAD=1) for now: on the 2-core benchmark machine the thread
+ * moved ~14 % of the main thread's CPU off it, yet request latencies were no better (the
+ * components then compete for the cores with the API server instead of running when its
+ * loop is idle), and a second V8 heap costs ~50 MiB idle and ~80–100 MiB after load
+ * (bench/README.md, issue #2). More cores, or busier components (hollow nodes), may change that.
+ *
  * The worker file sits next to this module: components-worker.js in the Electron main
  * bundle (electron.vite.config.ts emits it as its own entry beside index.js), or
  * components-worker.ts when run from source under tsx. Loader hooks registered by
@@ -39,7 +45,7 @@ export interface ComponentsThread {
   stop(): Promise<void>;
 }
 
-/** The same components on the caller's own event loop (KUBARIUM_COMPONENTS_THREAD=0; for comparisons and debugging). */
+/** The same components on the caller's own event loop (the default), behind the same async interface. */
 export async function startComponentsInProcess(o: ComponentsOptions): Promise<ComponentsThread> {
   const c = await startComponents(o);
   return {

@@ -112,9 +112,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let nodes: ClusterNodes | undefined;
   try {
     await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
-    // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers,
-    // in a worker thread so they do not share the API server's event loop.
-    const start = process.env.KUBARIUM_COMPONENTS_THREAD === '0' ? startComponentsInProcess : startComponentsThread;
+    // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers.
+    // On this event loop by default; KUBARIUM_COMPONENTS_THREAD=1 runs them in a worker thread (see components-thread.ts
+    // for why that is not the default yet).
+    const start = process.env.KUBARIUM_COMPONENTS_THREAD === '1' ? startComponentsThread : startComponentsInProcess;
     components = await start({
       url,
       ca: pki.ca,

@@ -111,6 +111,17 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     assert.ok(served.some((p) => p.spec?.nodeName !== client0.spec?.nodeName), 'some answers crossed to another node');
   });
 
+  test('cluster DNS answers the Service name (and search domains) from a pod', async () => {
+    const ip = (await kubectl(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    await eventually(async () => (await client.list<Pod>(PODS, { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' })).items.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 'the cluster DNS pod to be Ready', 120_000);
+    const fqdn = await kubectl(['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local']);
+    assert.match(fqdn, new RegExp(`Address:\\s*${ip.replace(/\./g, '\\.')}`));
+    // The short name through the pod's resolv.conf search list (default.svc.cluster.local …).
+    const r = await runKubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 web 80`], { kubeconfig: cluster.kubeconfig });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /web-/);
+  });
+
   test('a killed container is restarted and its restart count rises', async () => {
     const [pod] = running(await pods('app=web'));
     const node = pod.spec!.nodeName!;

@@ -282,7 +282,8 @@ export class ResourceStore {
         if (opts.allowCreate) return { object: await this.create(await opts.allowCreate(), opts), created: true };
         throw this.notFound(name);
       }
-      const current = this.decode(key, cur.kv.value, cur.kv.modRevision);
+      // Read-only here (fn gets a copy): the watch cache's object when it holds this revision.
+      const current = this.decodeShared(key, cur.kv.value, cur.kv.modRevision);
       const currentRV = current.metadata!.resourceVersion!;
       const next = await fn(deepClone(current));
       const nmd = meta(next);

@@ -39,8 +39,12 @@ export function startEndpointSliceController(ctx: ControllerContext, opts: Endpo
       labelSelector: `${SERVICE_NAME_LABEL}=${svcName},${MANAGED_BY_LABEL}=${CONTROLLER_NAME}`,
       signal: ctx.signal,
     });
-    if (!svc || !serviceSelector(svc) || (namespace === 'default' && svcName === 'kubernetes')) {
-      // Service gone or no longer selecting: our slices go (the GC would also collect them).
+    // The API server keeps default/kubernetes' slice itself (the endpoint reconciler).
+    if (namespace === 'default' && svcName === 'kubernetes') return;
+    // A Service without a selector gets no slices from this controller, and the ones someone else
+    // wrote for it stay (upstream syncService returns early); a deleted Service's slices go.
+    if (svc && !serviceSelector(svc)) return;
+    if (!svc) {
       for (const s of existing) await ctx.client.delete(ENDPOINTSLICES, s.metadata!.name!, { namespace, signal: ctx.signal }).catch(ignore404);
       return;
     }

@@ -1,7 +1,7 @@
-/** The cluster overview's data: every node and every pod, live from two watches. */
+/** The cluster overview's data: every node and every pod, live from two watches; and the node actions. */
 import { defineStore } from 'pinia';
-import { computed, shallowRef } from 'vue';
-import type { ApiObject } from '../../../electron/preload/api';
+import { computed, ref, shallowRef } from 'vue';
+import type { ApiObject, KubariumBridge, NodeControls } from '../../../electron/preload/api';
 import { useBridge } from '../bridge';
 import { watchCollection, type WatchedCollection } from './watched-collection';
 
@@ -12,18 +12,63 @@ export const useOverviewStore = defineStore('overview', () => {
   const nodes = shallowRef<WatchedCollection | null>(null);
   const pods = shallowRef<WatchedCollection | null>(null);
 
+  /** What the host can do with nodes (container nodes, hollow nodes); refreshed after each action and every few seconds. */
+  const controls = ref<NodeControls | null>(null);
+  /** The action under way per node ('' for the cluster-wide ones: add node, add hollow nodes). */
+  const busy = ref<Record<string, string>>({});
+  /** The last action's outcome, for people to read. */
+  const notice = ref<{ text: string; error: boolean } | null>(null);
+  let poll: ReturnType<typeof setInterval> | undefined;
+
+  async function refreshControls(): Promise<void> {
+    const bridge = await useBridge();
+    controls.value = (await bridge?.nodeControls().catch(() => null)) ?? null;
+  }
+
   async function start(): Promise<void> {
     if (nodes.value) return;
     const bridge = await useBridge();
     if (!bridge) return;
     nodes.value = watchCollection(bridge, NODES);
     pods.value = watchCollection(bridge, PODS);
+    void refreshControls();
+    poll = setInterval(() => void refreshControls(), 5000);
   }
   function stop(): void {
     nodes.value?.stop();
     pods.value?.stop();
     nodes.value = pods.value = null;
+    clearInterval(poll);
   }
+
+  /** Runs one node action, marking `target` busy meanwhile and reporting the outcome. */
+  async function run(target: string, label: string, action: (bridge: KubariumBridge) => Promise<string>): Promise<void> {
+    const bridge = await useBridge();
+    if (!bridge || busy.value[target]) return;
+    busy.value = { ...busy.value, [target]: label };
+    try {
+      notice.value = { text: await action(bridge), error: false };
+    } catch (err) {
+      notice.value = { text: `${label} ${target}: ${err instanceof Error ? err.message : String(err)}`, error: true };
+    } finally {
+      const { [target]: _done, ...rest } = busy.value;
+      busy.value = rest;
+      void refreshControls();
+    }
+  }
+  const cordon = (name: string, unschedulable: boolean) =>
+    run(name, unschedulable ? 'Cordoning' : 'Uncordoning', async (b) => (await b.cordonNode(name, unschedulable), `${name} ${unschedulable ? 'cordoned' : 'uncordoned'}`));
+  const drain = (name: string) =>
+    run(name, 'Draining', async (b) => {
+      const r = await b.drainNode(name);
+      const failed = r.failed.map((f) => `${f.pod} (${f.message})`).join(', ');
+      return `${name} drained: ${r.evicted.length} evicted, ${r.skipped.length} left (DaemonSet or mirror)${failed ? `; failed: ${failed}` : ''}`;
+    });
+  const stopNode = (name: string) => run(name, 'Stopping', async (b) => (await b.stopNode(name), `${name} stopped: its kubelet no longer posts status`));
+  const startNode = (name: string) => run(name, 'Starting', async (b) => (await b.startNode(name), `${name} started`));
+  const removeNode = (name: string) => run(name, 'Removing', async (b) => (await b.removeNode(name), `${name} removed`));
+  const addNode = () => run('', 'Adding a node', async (b) => `${await b.addNode()} added`);
+  const addHollowNodes = (count: number) => run('', 'Adding hollow nodes', async (b) => `added ${(await b.addHollowNodes(count)).join(', ')}`);
 
   const nodeList = computed(() =>
     [...(nodes.value?.items.values() ?? [])].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')),
@@ -42,5 +87,8 @@ export const useOverviewStore = defineStore('overview', () => {
   });
   const error = computed(() => nodes.value?.state.error ?? pods.value?.state.error ?? null);
 
-  return { start, stop, nodeList, podsByNode, error };
+  /** Node containers by node name (container nodes only). */
+  const containers = computed(() => new Map((controls.value?.containers ?? []).map((c) => [c.name, c])));
+
+  return { start, stop, nodeList, podsByNode, error, controls, containers, busy, notice, cordon, drain, stopNode, startNode, removeNode, addNode, addHollowNodes };
 });
