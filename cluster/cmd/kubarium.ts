@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { CONTROLLERS, selectControllers } from '../controllers/manager.js';
 import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
 import { clusterIdFor } from '../controlplane/nodes.js';
-import { connectDocker, downAll } from '../nodes/index.js';
+import { connectDocker, downAll, NodeManager } from '../nodes/index.js';
 import { startUi } from '../ui/launch-ui.js';
 
 const MAX_HOLLOW_NODES = 10_000;
@@ -20,6 +20,9 @@ const USAGE = `Usage: npm run cluster -- <command> [options]
 Commands:
   up        Start the control plane (and its nodes) in the foreground
   down      Remove the cluster's node containers, their volumes and network (the data dir stays)
+  load-image IMAGE...
+            Copy images from the host's Docker engine into every running node (like kind load
+            docker-image); pods that failed to pull them start at their next retry
 
 Options for up:
   --data-dir DIR         Where the store, certificates and kubeconfig live (default: ${defaultDataDir()})
@@ -36,7 +39,7 @@ Options for up:
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
   --ui                   Also serve the explorer (built renderer, \`npm run build\`) on 127.0.0.1 and print \`ui <url>\`
 
-Options for down:
+Options for down and load-image:
   --data-dir DIR         The cluster's data dir (default: as for up)
 `;
 
@@ -154,6 +157,24 @@ async function down(argv: string[]): Promise<void> {
   process.stdout.write(`removed ${removed.containers.length} container(s), ${removed.volumes.length} volume(s), ${removed.networks.length} network(s)\n`);
 }
 
+async function loadImage(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void process.stdout.write(USAGE);
+  if (positionals.length === 0) fail('load-image: name at least one image (as the host engine knows it, e.g. myapp:dev)');
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (!existsSync(join(dataDir, 'cluster-id'))) fail(`load-image: ${dataDir} has no nodes (start it with up --nodes N)`);
+  const manager = new NodeManager({ clusterId: clusterIdFor(dataDir) });
+  const loaded = await manager.loadImageAll(positionals).catch((err: Error) => fail(`load-image: ${err.message}`));
+  if (Object.keys(loaded).length === 0) fail('load-image: no running nodes');
+  for (const [node, refs] of Object.entries(loaded)) process.stdout.write(`${node}: ${refs.length ? `loaded ${refs.join(', ')}` : 'already present'}\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -161,6 +182,8 @@ async function main(): Promise<void> {
       return up(rest);
     case 'down':
       return down(rest);
+    case 'load-image':
+      return loadImage(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -6,7 +6,7 @@
  * back as messages (hence async).
  *
  * Opt-in (KUBARIUM_COMPONENTS_THREAD=1) for now: on the 2-core benchmark machine the thread
- * moved ~14 % of the main thread's CPU off it, yet request latencies were no better (the
+ * moved ~15 % of the main thread's CPU off it, yet request latencies were no better (the
  * components then compete for the cores with the API server instead of running when its
  * loop is idle), and a second V8 heap costs ~50 MiB idle and ~80–100 MiB after load
  * (bench/README.md, issue #2). More cores, or busier components (hollow nodes), may change that.

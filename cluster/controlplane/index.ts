@@ -138,12 +138,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     try {
       nodes = await prepared.start({ count: opts.nodes ?? 0, apiPort: apiserver.port, caCert: pki.ca.cert, client: admin });
     } catch (err) {
+      admin.close();
       await components.stop().catch(() => undefined);
       await apiserver.stop();
       await store.close();
       throw err;
-    } finally {
-      admin.close();
     }
   }
   log(`control plane up: ${url} (store: ${store.backend})`);

@@ -9,8 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Node, Secret } from 'kubernetes-types/core/v1.js';
 import type { ClusterRoleBinding } from 'kubernetes-types/rbac/v1.js';
@@ -24,6 +22,9 @@ import { connectDocker, dockerSkipReason } from '../nodes/docker.js';
 import { ensureClusterImages } from '../nodes/image/index.js';
 import { NodeManager } from '../nodes/node-manager.js';
 import type { ClusterNetwork } from '../nodes/network.js';
+import { startHostPorts } from './host-ports.js';
+import { startImageSideloader } from './image-sideloader.js';
+import { closeServer, forwardTcp } from './tcp-forward.js';
 
 export const BOOTSTRAP_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
 const CLUSTER_CIDR_PREFIX = '10.244.';
@@ -103,34 +104,10 @@ function freePodCIDR(nodes: Node[], taken: Set<string>): string {
   throw new Error('no free /24 left in the cluster CIDR 10.244.0.0/16');
 }
 
-/** Forwards TCP connections from `host:port` to the API server on loopback. */
-function forwardToLoopback(host: string, port: number, targetPort: number): Promise<Server> {
-  const sockets = new Set<Socket>();
-  const server = createServer((inbound) => {
-    const outbound = createConnection({ host: '127.0.0.1', port: targetPort });
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  server.on('close', () => {
-    for (const s of sockets) s.destroy();
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
 export interface PreparedNodes {
   clusterId: string;
   network: ClusterNetwork;
-  /** Starts (or adopts) the N nodes once the API server answers; resolves when they are Ready. */
+  /** Starts (or adopts) the N nodes once the API server answers; resolves when they are Ready. Owns `client` from then on (closed by stop()). */
   start(o: { count: number; apiPort: number; caCert: string; client: RestClient; readyTimeoutMs?: number }): Promise<ClusterNodes>;
 }
 
@@ -159,7 +136,7 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
     clusterId,
     network,
     async start({ count, apiPort, caCert, client, readyTimeoutMs = 120_000 }) {
-      const forwarder = await forwardToLoopback(network.gateway, apiPort, apiPort);
+      const forwarder = await forwardTcp(network.gateway, apiPort, () => ({ host: '127.0.0.1', port: apiPort }));
       const manager = new NodeManager({
         clusterId,
         docker,
@@ -183,12 +160,17 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
       o.log(`nodes: ${names.join(', ')} Ready`);
       // Addons, as kubeadm installs CoreDNS once the cluster has nodes to run it.
       await ensureDnsAddon(client, { image: images.pod.dns });
+      const sideloader = startImageSideloader({ client: client, docker, manager, nodeNames: () => names, log: o.log });
+      const hostPorts = startHostPorts({ client: client, log: o.log });
       return {
         manager,
         names,
         async stop() {
           await Promise.all(names.map((n) => manager.stop(n).catch((err: Error) => o.log(`nodes: stopping ${n}: ${err.message}`))));
-          await new Promise<void>((r) => forwarder.close(() => r()));
+          await sideloader.stop();
+          await hostPorts.stop();
+          await closeServer(forwarder);
+          client.close();
         },
       };
     },

@@ -150,4 +150,25 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await page.locator('[data-test="delete-selected"]').click();
     await page.locator('table.objects tbody tr', { hasText: 'ui-pod' }).waitFor({ state: 'detached', timeout: 60_000 });
   });
+
+  it('node actions on the overview: cordon, drain (pods move away), uncordon, add a hollow node', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const card = page.locator('article.node-card[data-node="hollow-node-1"]');
+    await card.getByRole('button', { name: 'Cordon' }).click();
+    await card.locator('.badge', { hasText: 'SchedulingDisabled' }).waitFor({ timeout: 15_000 });
+    await card.getByRole('button', { name: 'Drain' }).click();
+    await page.locator('[data-test="node-notice"]', { hasText: 'hollow-node-1 drained' }).waitFor({ timeout: 60_000 });
+    // The Deployment's pods evicted from hollow-node-1 come back on hollow-node-0.
+    await card.locator('li.pod', { has: page.locator('.name', { hasText: /^web-/ }) }).first().waitFor({ state: 'detached', timeout: 60_000 });
+    const webPods = page.locator('article.node-card[data-node="hollow-node-0"] li.pod', { has: page.locator('.name', { hasText: /^web-/ }) });
+    await webPods.nth(2).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-node-actions.png'), fullPage: true });
+
+    await card.getByRole('button', { name: 'Uncordon' }).click();
+    await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Hollow nodes to add').fill('1');
+    await page.getByRole('button', { name: 'Add hollow nodes' }).click();
+    await page.locator('article.node-card:not([data-node="Pending pods"])').nth(2).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('article.node-card:not([data-node="Pending pods"])').count(), 3);
+  });
 });

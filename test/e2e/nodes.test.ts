@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
-import { dockerSkipReason } from '../../cluster/nodes/docker.js';
+import { connectDocker, dockerSkipReason } from '../../cluster/nodes/docker.js';
 import { NodeManager } from '../../cluster/nodes/node-manager.js';
-import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { launchCluster, runLauncher, type LaunchedCluster } from '../support/cluster.js';
 import { runKubectl } from '../support/kubectl.js';
 import { eventually } from '../../cluster/controllers/testing/harness.js';
 import { readFileSync } from 'node:fs';
@@ -120,6 +120,36 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     const r = await runKubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 web 80`], { kubeconfig: cluster.kubeconfig });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /web-/);
+  });
+
+  test('NodePort and LoadBalancer Services answer on the host at 127.0.0.1', async () => {
+    await kubectl(['expose', 'deployment', 'web', '--name', 'web-np', '--type', 'NodePort', '--port', '80', '--target-port', '5678']);
+    await kubectl(['expose', 'deployment', 'web', '--name', 'web-lb', '--type', 'LoadBalancer', '--port', '18080', '--target-port', '5678']);
+    const nodePort = Number(await kubectl(['get', 'svc', 'web-np', '-o', 'jsonpath={.spec.ports[0].nodePort}']));
+    const answer = (port: number) =>
+      eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        return res?.ok && (await res.text());
+      }, `an answer on 127.0.0.1:${port}`, 60_000);
+    assert.match(await answer(nodePort), /web-/);
+    await eventually(async () => (await kubectl(['get', 'svc', 'web-lb', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).trim() === '127.0.0.1', 'the LoadBalancer ingress', 60_000);
+    assert.match(await answer(18080), /web-/);
+  });
+
+  test('an image only the host has: load-image copies it in, and a pod that could not pull it starts by itself', async () => {
+    const docker = connectDocker();
+    const tag = `kubarium-e2e/app:${process.pid}`;
+    await docker.getImage('kubarium/busybox:1').tag({ repo: 'kubarium-e2e/app', tag: String(process.pid) });
+    try {
+      await kubectl(['run', 'sideloaded', `--image=${tag}`, '--image-pull-policy=IfNotPresent', '--restart=Never', '--', 'sleep', '3600']);
+      await eventually(async () => running(await pods('run=sideloaded')).length === 1, 'the pod to start once its image is loaded', 120_000);
+      // The CLI, for images pods have not asked for yet: every running node gets it.
+      const out = await runLauncher(['load-image', tag, '--data-dir', cluster.dataDir]);
+      assert.match(out, /node-1: (loaded|already present)/);
+      assert.match(out, /node-2: (loaded|already present)/);
+    } finally {
+      await docker.getImage(tag).remove().catch(() => undefined);
+    }
   });
 
   test('a killed container is restarted and its restart count rises', async () => {

@@ -59,6 +59,19 @@ process.on('exit', () => {
   }
 });
 
+/** Runs another launcher command (`down`, `load-image …`) to completion; resolves to its stdout, rejects on a non-zero exit. */
+export function runLauncher(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', LAUNCHER, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubarium ${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
 /** `kubarium down`: the node containers, volumes and network of the data dir's cluster (none when it never had nodes). */
 function removeNodes(dataDir: string): void {
   if (!existsSync(join(dataDir, 'cluster-id'))) return;
