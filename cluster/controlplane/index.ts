@@ -154,6 +154,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     dataDir: opts.dataDir,
     nodeManager: nodes?.manager,
     clusterId: prepared?.clusterId,
+    addNode: nodes && (() => nodes!.add()),
+    removeNode: nodes && ((name: string) => nodes!.remove(name)),
     storeView: {
       backend: store.backend,
       currentRevision: () => store.currentRevision(),

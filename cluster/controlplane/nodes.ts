@@ -91,17 +91,20 @@ async function ensureBootstrapToken(client: RestClient, token: { id: string; sec
   );
 }
 
-/** The lowest free /24 of the cluster CIDR (10.244.0.0/16) not held by any Node; .0 stays for nodeipam's first. */
-function freePodCIDR(nodes: Node[], taken: Set<string>): string {
-  for (const n of nodes) for (const c of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) taken.add(c);
+/** The lowest /24 of the cluster CIDR (10.244.0.0/16) held by no Node and no node container (.0 stays for nodeipam's first). */
+export function freePodCIDR(taken: Iterable<string>): string {
+  const held = new Set(taken);
   for (let i = 1; i < 256; i++) {
     const cidr = `${CLUSTER_CIDR_PREFIX}${i}.0/24`;
-    if (!taken.has(cidr)) {
-      taken.add(cidr);
-      return cidr;
-    }
+    if (!held.has(cidr)) return cidr;
   }
   throw new Error('no free /24 left in the cluster CIDR 10.244.0.0/16');
+}
+
+/** `node-N` for the lowest N no Node and no container uses. */
+export function nextNodeName(taken: Iterable<string>): string {
+  const used = new Set(taken);
+  for (let i = 1; ; i++) if (!used.has(`node-${i}`)) return `node-${i}`;
 }
 
 export interface PreparedNodes {
@@ -114,6 +117,10 @@ export interface PreparedNodes {
 export interface ClusterNodes {
   manager: NodeManager;
   names: string[];
+  /** Creates one more node (the next free `node-N`, a free pod CIDR) and waits until it is Ready. */
+  add(): Promise<string>;
+  /** As `kubeadm reset` on the node, then `kubectl delete node`: the container goes, then the Node object. */
+  remove(name: string): Promise<void>;
   /** Stops the node containers (they are adopted and started again by the next run). */
   stop(): Promise<void>;
 }
@@ -150,21 +157,46 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
       await ensureBootstrapToken(client, token);
       const existing = await manager.adopt({ start: true });
       const names = existing.map((n) => n.name);
-      const taken = new Set(existing.map((n) => n.podCIDR).filter((c): c is string => !!c));
-      const apiNodes = (await client.list<Node>(NODES)).items;
-      const fresh: string[] = [];
-      for (let i = 1; names.length + fresh.length < count; i++) if (!names.includes(`node-${i}`)) fresh.push(`node-${i}`);
-      await Promise.all(fresh.map((name) => manager.create({ name, podCIDR: freePodCIDR(apiNodes, taken), bootstrapToken: `${token.id}.${token.secret}` })));
-      names.push(...fresh);
+      const claimed: string[] = [];
+      // One node at a time takes a name and a pod CIDR; the containers then start in parallel.
+      const claim = async (): Promise<{ name: string; podCIDR: string }> => {
+        const [containers, apiNodes] = await Promise.all([manager.list(), client.list<Node>(NODES)]);
+        const name = nextNodeName([...names, ...containers.map((c) => c.name), ...apiNodes.items.map((n) => n.metadata?.name ?? '')]);
+        const podCIDR = freePodCIDR([
+          ...containers.flatMap((c) => (c.podCIDR ? [c.podCIDR] : [])),
+          ...apiNodes.items.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])),
+          ...claimed,
+        ]);
+        names.push(name);
+        claimed.push(podCIDR);
+        return { name, podCIDR };
+      };
+      const create = async (c: { name: string; podCIDR: string }) => manager.create({ ...c, bootstrapToken: `${token.id}.${token.secret}` });
+      const fresh = [];
+      while (names.length < count) fresh.push(await claim());
+      await Promise.all(fresh.map(create));
       await waitReady(client, names, readyTimeoutMs);
       o.log(`nodes: ${names.join(', ')} Ready`);
       // Addons, as kubeadm installs CoreDNS once the cluster has nodes to run it.
       await ensureDnsAddon(client, { image: images.pod.dns });
-      const sideloader = startImageSideloader({ client: client, docker, manager, nodeNames: () => names, log: o.log });
-      const hostPorts = startHostPorts({ client: client, log: o.log });
+      const sideloader = startImageSideloader({ client, docker, manager, nodeNames: () => names, log: o.log });
+      const hostPorts = startHostPorts({ client, log: o.log });
       return {
         manager,
         names,
+        async add() {
+          const c = await claim();
+          await create(c);
+          await waitReady(client, [c.name], readyTimeoutMs);
+          return c.name;
+        },
+        async remove(name) {
+          await manager.delete(name);
+          if (names.includes(name)) names.splice(names.indexOf(name), 1);
+          await client.delete(NODES, name).catch((err: unknown) => {
+            if (!(err instanceof StatusError && err.code === 404)) throw err;
+          });
+        },
         async stop() {
           await Promise.all(names.map((n) => manager.stop(n).catch((err: Error) => o.log(`nodes: stopping ${n}: ${err.message}`))));
           await sideloader.stop();

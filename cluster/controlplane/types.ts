@@ -62,6 +62,10 @@ export interface ControlPlane {
   readonly nodeManager?: NodeManager;
   /** The cluster's id on the Docker engine (its containers' names and labels), when `nodes` was given. */
   readonly clusterId?: string;
+  /** One more node container (next free `node-N`), Ready when this resolves; only with `nodes`. */
+  addNode?(): Promise<string>;
+  /** Removes a node container and its Node object; only with `nodes`. */
+  removeNode?(name: string): Promise<void>;
   /** Registers `n` more hollow nodes; resolves to their names. */
   addHollowNodes(n: number): Promise<string[]>;
   /** Per hollow node state (empty when none run). */

@@ -3,9 +3,7 @@
  * the host runs the control plane with node containers (`--nodes`) — stop, start, add and remove a node
  * container through its NodeManager, plus hollow nodes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { StatusError } from '../api/status.js';
 import { NODES, PODS } from '../client/gvr.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -14,13 +12,12 @@ import type { DrainResult, NodeActionsApi, NodeControls } from './explorer-api.j
 
 /** What the host hands over: the control plane's node manager and hollow nodes, when it runs them. */
 export interface NodeHost {
-  /** Holds `pki/bootstrap-token`, written by the control plane when it started its nodes. */
-  readonly dataDir: string;
   readonly nodeManager?: NodeManager;
+  addNode?(): Promise<string>;
+  removeNode?(name: string): Promise<void>;
   addHollowNodes?(count: number): Promise<string[]>;
 }
 
-const CLUSTER_CIDR_PREFIX = '10.244.';
 /** How long drain keeps retrying an eviction a PodDisruptionBudget refuses (429), as kubectl drain does. */
 const EVICTION_RETRY_MS = 20_000;
 
@@ -29,22 +26,6 @@ function unavailable(what: string): StatusError {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The lowest /24 of 10.244.0.0/16 held by no Node and no node container (.0 stays for nodeipam's first). */
-export function freePodCIDR(taken: Iterable<string>): string {
-  const held = new Set(taken);
-  for (let i = 1; i < 256; i++) {
-    const cidr = `${CLUSTER_CIDR_PREFIX}${i}.0/24`;
-    if (!held.has(cidr)) return cidr;
-  }
-  throw new Error('no free /24 left in the cluster CIDR 10.244.0.0/16');
-}
-
-/** `node-N` for the lowest N no Node and no container uses. */
-export function nextNodeName(taken: Iterable<string>): string {
-  const used = new Set(taken);
-  for (let i = 1; ; i++) if (!used.has(`node-${i}`)) return `node-${i}`;
-}
 
 /** Pods `kubectl drain --ignore-daemonsets` leaves alone: DaemonSet pods (their controller ignores unschedulable) and mirror pods. */
 export function drainSkips(pod: Pod): boolean {
@@ -110,29 +91,14 @@ export class NodeActions implements NodeActionsApi {
   }
 
   /** Joins like the nodes started with the cluster: the stored bootstrap token, a free pod CIDR, the next free name. */
-  async addNode(): Promise<string> {
-    const manager = this.manager('add a node');
-    const tokenFile = join(this.host!.dataDir, 'pki', 'bootstrap-token');
-    const token = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
-    if (!/^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(token)) throw new StatusError(503, 'ServiceUnavailable', 'add a node: no bootstrap token in the data dir yet');
-    const [containers, apiNodes] = await Promise.all([manager.list(), this.client.listAll<Node>(NODES)]);
-    const name = nextNodeName([...containers.map((c) => c.name), ...apiNodes.items.map((n) => n.metadata?.name ?? '')]);
-    const podCIDR = freePodCIDR([
-      ...containers.flatMap((c) => (c.podCIDR ? [c.podCIDR] : [])),
-      ...apiNodes.items.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])),
-    ]);
-    await manager.create({ name, podCIDR, bootstrapToken: token });
-    return name;
+  addNode(): Promise<string> {
+    if (!this.host?.addNode) return Promise.reject(unavailable('add a node'));
+    return this.host.addNode();
   }
 
-  /** As `kubeadm reset` on the node, then `kubectl delete node`: the container goes, then the Node object. */
-  async removeNode(name: string): Promise<void> {
-    await this.manager('remove a node').delete(name);
-    try {
-      await this.client.delete(NODES, name);
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    }
+  removeNode(name: string): Promise<void> {
+    if (!this.host?.removeNode) return Promise.reject(unavailable('remove a node'));
+    return this.host.removeNode(name);
   }
 
   async addHollowNodes(count: number): Promise<string[]> {

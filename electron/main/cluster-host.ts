@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { startControlPlane } from '../../cluster/controlplane/index.js';
+import { dockerSkipReason } from '../../cluster/nodes/docker.js';
 import type { ControlPlane, ControlPlaneOptions, StoreView } from '../../cluster/controlplane/types.js';
 import type { ClusterStatus } from '../preload/api.js';
 
@@ -34,7 +35,10 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
   async start(): Promise<void> {
     this.update({ state: 'starting', error: null });
     try {
-      const plane = await startControlPlane(this.options);
+      // Node containers need a Docker engine; without one the cluster still runs (hollow nodes, every API).
+      const noEngine = this.options.nodes ? await dockerSkipReason() : false;
+      if (noEngine) this.options.log?.(`no node containers: ${noEngine}`);
+      const plane = await startControlPlane(noEngine ? { ...this.options, nodes: 0 } : this.options);
       this.plane = plane;
       this.update({ state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath });
     } catch (err) {

@@ -20,6 +20,8 @@ if (!app.requestSingleInstanceLock()) {
   const host = new ClusterHost({
     dataDir: join(app.getPath('userData'), 'cluster'),
     port,
+    // Docker-container nodes (KUBARIUM_NODES, default 1); none when no Docker engine answers.
+    nodes: process.env.KUBARIUM_NODES ? Number(process.env.KUBARIUM_NODES) : 1,
     log: (line) => console.log(`[cluster] ${line}`),
   });
   let window: BrowserWindow | undefined;
