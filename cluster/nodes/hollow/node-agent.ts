@@ -102,6 +102,11 @@ export class NodeAgent {
     return this.stopped;
   }
 
+  /** Whether the Node has a pod CIDR yet (nodeipam sets it shortly after registration). */
+  hasPodCIDR(): boolean {
+    return !!this.opts.observed()?.spec?.podCIDR;
+  }
+
   /** The pod IP allocator, switched to the Node's spec.podCIDR once nodeipam set one. */
   allocator(): PodIPAllocator {
     this.usePodCIDR(this.opts.observed()?.spec?.podCIDR);

@@ -173,6 +173,11 @@ export class PodWorker {
       }
       return;
     }
+    // No pod network before the node has its pod CIDR (kubelet: "network is not ready" until nodeipam set spec.podCIDR).
+    if (!rec && !pod.spec?.hostNetwork && !agent.hasPodCIDR()) {
+      this.opts.wheel.after(100, () => this.queue.add(key));
+      return;
+    }
     rec ??= this.adopt(key, pod, agent);
     const now = this.now();
 
