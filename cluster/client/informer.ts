@@ -40,6 +40,12 @@ export interface InformerOptions<T> extends SelectorOptions {
   watchTimeoutSeconds?: () => number;
   /** Backoff after failures, ms. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Keep metadata.managedFields in the cache. Off by default: controllers never read them,
+   * and they are often the bulk of an object (kube-scheduler and kube-controller-manager set
+   * client-go's TransformStripManagedFields too). Updates without them keep the server's.
+   */
+  keepManagedFields?: boolean;
   log?: (line: string) => void;
 }
 
@@ -178,6 +184,7 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
     });
     if (this.stopped) return;
     this.listCount++;
+    for (const o of items) this.transform(o);
     const fresh = new Set(items.map(metaNamespaceKey));
     const removed = this.indexer.listKeys().filter((k) => !fresh.has(k)).map((k) => this.indexer.get(k)!);
     const previous = new Map(items.map((o) => [metaNamespaceKey(o), this.indexer.get(metaNamespaceKey(o))]));
@@ -192,6 +199,10 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
       this.synced = true;
       for (const w of [...this.syncWaiters]) w(true);
     }
+  }
+
+  private transform(obj: T): void {
+    if (!this.opts.keepManagedFields && obj.metadata?.managedFields) delete obj.metadata.managedFields;
   }
 
   private dispatch(fn: (h: EventHandler<T>) => void): void {
@@ -251,6 +262,7 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
       if (rv) this.lastRV = rv;
       return;
     }
+    this.transform(obj);
     const key = metaNamespaceKey(obj);
     if (type === 'DELETED') {
       const old = this.indexer.delete(key);
