@@ -128,7 +128,7 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     const nodePort = Number(await kubectl(['get', 'svc', 'web-np', '-o', 'jsonpath={.spec.ports[0].nodePort}']));
     const answer = (port: number) =>
       eventually(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
         return res?.ok && (await res.text());
       }, `an answer on 127.0.0.1:${port}`, 60_000);
     assert.match(await answer(nodePort), /web-/);
