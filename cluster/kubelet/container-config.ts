@@ -91,6 +91,9 @@ export function containerConfig(pod: Pod, container: Container, opts: ContainerC
   cfg.terminationMessagePath = container.terminationMessagePath ?? '/dev/termination-log';
   if (opts.labels) cfg.labels = opts.labels;
   if (opts.mounts?.length) cfg.mounts = opts.mounts;
+  // lifecycle.stopSignal (ContainerStopSignals, 1.33): newer than kubernetes-types, so read loosely.
+  const stopSignal = (container.lifecycle as { stopSignal?: string } | undefined)?.stopSignal;
+  if (stopSignal) cfg.stopSignal = stopSignal;
   return cfg;
 }
 

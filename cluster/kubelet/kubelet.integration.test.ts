@@ -2,11 +2,12 @@
  * The kubelet's main loop against a real control plane and a real Docker engine (the
  * host's, standing in for a node's): it registers a Ready Node with a Lease, runs the
  * pods bound to it, reports their status, restarts crashing containers, finishes
- * graceful deletion and cleans up after a forced one. Skips without an engine.
+ * graceful deletion and cleans up after a forced one; runs a static pod from a manifest
+ * directory with a mirror pod in the API. Skips without an engine.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -50,6 +51,7 @@ describe('kubelet main loop', { skip }, () => {
     cluster = await launchCluster({ args: ['--no-scheduler'] });
     client = RestClient.fromKubeconfig(cluster.kubeconfig);
     rootDir = mkdtempSync(join(tmpdir(), 'kubarium-kubelet-'));
+    mkdirSync(join(rootDir, 'manifests'));
     const runtime = new DockerRuntime({ docker, labels: { [TEST_LABEL]: testId }, pullTimeoutMs: 30_000, rootDir });
     kubelet = await startKubelet({
       client,
@@ -61,6 +63,8 @@ describe('kubelet main loop', { skip }, () => {
       nodeInfo: systemInfo(nodeName, 'docker://test'),
       leaseRenewIntervalMs: 500,
       housekeepingMs: 300,
+      staticPodPath: join(rootDir, 'manifests'),
+      fileCheckFrequencyMs: 1000,
     });
   });
 
@@ -136,5 +140,30 @@ describe('kubelet main loop', { skip }, () => {
     await eventually(async () => (await getPod('forced'))?.status?.phase === 'Running', 'the pod to run');
     await client.delete(PODS, 'forced', { namespace: 'default', gracePeriodSeconds: 0 });
     await eventually(async () => (await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${testId}`] } })).length === 0, 'housekeeping to remove the containers');
+  });
+
+  test('a static pod from the manifest directory: runs, a mirror pod carries its status, is made again when deleted, goes with the file', async () => {
+    const file = join(rootDir, 'manifests', 'static.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: Pod\nmetadata:\n  name: static\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: kubarium/busybox:1\n    command: [sleep, '3600']\n`);
+    const name = `static-${nodeName}`;
+    const mirror = await eventually(async (seen) => {
+      const p = await getPod(name);
+      seen(p?.status);
+      return p?.status?.phase === 'Running' && p;
+    }, 'the mirror pod to be Running', 60_000);
+    const hash = mirror.metadata?.annotations?.['kubernetes.io/config.mirror'];
+    assert.match(hash ?? '', /^[0-9a-f]{32}$/);
+    assert.equal(mirror.metadata?.ownerReferences?.[0]?.kind, 'Node');
+    assert.equal(kubelet.pod('default', name)?.metadata?.uid, hash, "the kubelet's view is the static pod");
+    await client.delete(PODS, name, { namespace: 'default' });
+    await eventually(async () => {
+      const p = await getPod(name);
+      return !!p && p.metadata?.uid !== mirror.metadata?.uid && !p.metadata?.deletionTimestamp && p.status?.phase === 'Running';
+    }, 'a new mirror pod with the status');
+    const sandboxes = async () => (await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${testId}`, `io.kubernetes.pod.uid=${hash}`] } })).length;
+    assert.ok((await sandboxes()) > 0, 'the static pod kept running');
+    unlinkSync(file);
+    await eventually(async () => (await getPod(name)) === undefined, 'the mirror pod to be deleted');
+    await eventually(async () => (await sandboxes()) === 0, 'the static pod to be stopped and removed');
   });
 });

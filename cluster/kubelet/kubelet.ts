@@ -4,8 +4,10 @@
  * watches only the pods bound to it (`spec.nodeName=<node>`), syncs each pod through the
  * PodSyncer in a per-pod work queue, writes pod status when it changed (the status
  * manager), finishes the deletion of terminated pods, and removes the containers of pods
- * no longer in the API (HandlePodCleanups). Like every component, it reaches the
- * cluster only through the API server.
+ * no longer in the API (HandlePodCleanups). Static pods from a manifest directory feed the
+ * same workers (pod-sources.ts), with mirror pods in the API (mirror-pods.ts); unused
+ * images are garbage-collected (images/). Like every component, it reaches the cluster
+ * only through the API server.
  */
 import type { ConfigMap, Node, NodeAddress, NodeSystemInfo, Pod, PodStatus, Secret, Service } from 'kubernetes-types/core/v1.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -18,13 +20,19 @@ import type { EnvSources } from './env.js';
 import { NodeLease } from './node-lease.js';
 import { buildNode, nodeStatus, NODE_LEASE_DURATION_SECONDS } from './node-status.js';
 import type { NodeCapacity, NodeDescription } from './node-status.js';
+import { ImageGCManager } from './images/index.js';
+import type { ImageGCPolicy } from './images/index.js';
+import { HookRunner } from './lifecycle.js';
+import { MirrorPodClient, isMirrorPodOf } from './mirror-pods.js';
 import { deletePodObject, writePodStatus } from './pod-api.js';
+import { PodSources } from './pod-sources.js';
 import { PodSyncer } from './pod-sync.js';
+import { StaticPodSource } from './static-pods.js';
 import { execVia, ProbeManager } from './prober/index.js';
 import type { StreamingRuntime } from './runtime/types.js';
 import { VolumeManager } from './volumes/index.js';
 import { serviceEnv } from './service-env.js';
-import type { ContainerRuntime } from './runtime/types.js';
+import type { ContainerRuntime, ImageGCRuntime } from './runtime/types.js';
 
 export interface KubeletOptions {
   client: RestClient;
@@ -60,6 +68,15 @@ export interface KubeletOptions {
   hostDNS?: HostDnsConfig;
   /** Pods synced in parallel (upstream runs one pod worker goroutine per pod). Default 32. */
   workers?: number;
+  /** staticPodPath: the directory of static pod manifests (nodes: /etc/kubernetes/manifests). Unset: no static pods. */
+  staticPodPath?: string;
+  /** How often the manifest directory is read again besides on changes (--file-check-frequency, 20 s). */
+  fileCheckFrequencyMs?: number;
+  /**
+   * Image garbage collection over the runtime's images (imageGCHigh/LowThresholdPercent,
+   * imageMinimumGCAge; every 5 min). Off unless given: tests share the host's engine.
+   */
+  imageGC?: { runtime: ImageGCRuntime; policy?: Partial<ImageGCPolicy>; periodMs?: number };
   log?: (line: string) => void;
 }
 
@@ -73,7 +90,6 @@ export interface RunningKubelet {
   stop(): Promise<void>;
 }
 
-const key = (p: Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
 
 /** JSON-equal, ignoring key order and undefined members. */
 function sameStatus(a: PodStatus | undefined, b: PodStatus | undefined): boolean {
@@ -175,9 +191,11 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
   const onEvent = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
   // Volumes (configMap, secret, projected service-account tokens, emptyDir, hostPath, PVCs) and probes.
   const volumes = new VolumeManager({ client, rootDir: o.rootDir ?? '/var/lib/kubelet', nodeAllocatable: allocatable, onEvent });
-  const probes = new ProbeManager({ exec: execVia(runtime), killContainer: (id, grace) => runtime.stopContainer(id, grace), onEvent, log });
-  const syncer = new PodSyncer({
+  // A probe kill goes through the syncer so the container's preStop hook runs first.
+  const probes = new ProbeManager({ exec: execVia(runtime), killContainer: (id, grace) => syncer.killContainerById(id, grace), onEvent, log });
+  const syncer: PodSyncer = new PodSyncer({
     runtime,
+    hooks: HookRunner.forRuntime(runtime),
     hostIP: o.hostIP,
     envSources,
     volumes,
@@ -192,34 +210,67 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
     onEvent,
   });
 
-  // The status manager: what was last written per pod uid, so unchanged status is not written again.
+  // Pod sources: the API's pods bound here and the static pods of the manifest directory, into one queue.
+  const staticPods = o.staticPodPath ? new StaticPodSource({ dir: o.staticPodPath, nodeName, periodMs: o.fileCheckFrequencyMs, log }) : undefined;
+  const sources = new PodSources({ api: podInformer, staticPods });
+  const mirrors = new MirrorPodClient(client, nodeName, () => nodeInformer.indexer.get(nodeName)?.metadata?.uid ?? node?.metadata?.uid);
+
+  // The status manager: what was last written per API object uid, so unchanged status is not written again.
   const written = new Map<string, PodStatus>();
+  // Static pods have no API object of their own: their last status is fed back into their next sync.
+  const staticStatus = new Map<string, PodStatus>();
   const queue = new RateLimitingQueue<string>();
-  podInformer.addEventHandler({
-    onAdd: (p) => queue.add(key(p)),
-    onUpdate: (_, p) => queue.add(key(p)),
-    onDelete: (p) => written.delete(p.metadata?.uid ?? ''),
-  });
+  sources.onChange((k) => queue.add(k));
+  podInformer.addEventHandler({ onDelete: (p) => written.delete(p.metadata?.uid ?? '') });
   // A probe result that changes readiness or kills a container: sync the pod now.
-  probes.onChange((p) => queue.add(key(p)));
+  probes.onChange((p) => queue.add(`${p.metadata?.namespace}/${p.metadata?.name}`));
+
+  /**
+   * The mirror pod of a static pod, made to match it (SyncPod's mirror handling): one
+   * being deleted or of another version is deleted and made again.
+   */
+  async function ensureMirror(pod: Pod): Promise<Pod | undefined> {
+    let mirror = sources.mirrorPod(pod);
+    if (mirror && (mirror.metadata?.deletionTimestamp || !isMirrorPodOf(mirror, pod))) {
+      log(`kubelet: replacing mirror pod ${mirror.metadata?.namespace}/${mirror.metadata?.name}`);
+      await mirrors.delete(mirror);
+      mirror = undefined;
+    }
+    const current = nodeInformer.indexer.get(nodeName);
+    if (!mirror && !current?.metadata?.deletionTimestamp) mirror = await mirrors.create(pod);
+    return mirror;
+  }
 
   async function syncPod(k: string): Promise<void> {
-    const pod = podInformer.indexer.get(k);
-    if (!pod || pod.spec?.nodeName !== nodeName) return;
-    const uid = pod.metadata?.uid ?? '';
+    const source = sources.get(k);
+    if (!source || source.spec?.nodeName !== nodeName) return;
+    const uid = source.metadata?.uid ?? '';
+    const isStatic = sources.isStatic(source);
+    const pod = isStatic ? { ...source, status: staticStatus.get(uid) ?? source.status } : source;
+    // Where the status goes: the pod itself, or a static pod's mirror (none for one whose file is gone).
+    const target = !isStatic ? pod : pod.metadata?.deletionTimestamp ? undefined : await ensureMirror(pod);
     const result = await syncer.syncPod(pod);
     probes.sync(pod, result.status);
+    if (isStatic) staticStatus.set(uid, result.status);
     let exists = true;
-    if (!sameStatus(result.status, written.get(uid) ?? pod.status) || result.terminated) {
-      exists = await writePodStatus(client, pod, result.status);
-      written.set(uid, result.status);
+    const targetUid = target?.metadata?.uid ?? '';
+    if (target && (!sameStatus(result.status, written.get(targetUid) ?? target.status) || result.terminated)) {
+      exists = await writePodStatus(client, target, result.status);
+      written.set(targetUid, result.status);
     }
     if (result.terminated) {
       // Containers are stopped and the final status is out: finish the deletion the API server waits for.
-      if (exists) await deletePodObject(client, pod);
+      if (!isStatic && exists) await deletePodObject(client, pod);
       probes.removePod(uid);
       await syncer.removePod(uid);
-      written.delete(uid);
+      written.delete(targetUid);
+      staticStatus.delete(uid);
+      if (isStatic) {
+        // A static pod whose file went away: its mirror goes too (a new version replaces it itself).
+        sources.finished(pod);
+        const mirror = sources.mirrorPod(pod);
+        if (mirror && !sources.hasStatic(k) && mirror.metadata?.annotations?.['kubernetes.io/config.mirror'] === uid) await mirrors.delete(mirror);
+      }
       return;
     }
     if (result.requeueAfterMs !== undefined) queue.addAfter(k, result.requeueAfterMs);
@@ -227,13 +278,13 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
 
   const controller = runController({ name: 'kubelet-pod-workers', queue, workers: o.workers ?? 32, reconcile: syncPod, waitFor: [podInformer, serviceInformer], log });
 
-  // HandlePodCleanups: sandboxes of pods the API no longer has are stopped and removed.
+  // HandlePodCleanups: sandboxes of pods neither the API nor the manifests have are stopped and removed; orphaned mirror pods are deleted.
   let cleaning = false;
   const housekeeping = setInterval(() => {
-    if (cleaning || !podInformer.hasSynced()) return;
+    if (cleaning || !podInformer.hasSynced() || (staticPods && !staticPods.hasSynced())) return;
     cleaning = true;
     void (async () => {
-      const known = new Set(podInformer.indexer.list().map((p) => p.metadata?.uid));
+      const known = new Set(sources.list().map((p) => p.metadata?.uid));
       for (const s of await runtime.listPodSandboxes()) {
         if (known.has(s.pod.uid)) continue;
         log(`kubelet: removing containers of pod ${s.pod.namespace}/${s.pod.name} (${s.pod.uid}), no longer bound here`);
@@ -241,23 +292,35 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
         probes.removePod(s.pod.uid);
         await syncer.removePod(s.pod.uid);
       }
+      for (const m of sources.orphanedMirrorPods()) {
+        log(`kubelet: deleting orphaned mirror pod ${m.metadata?.namespace}/${m.metadata?.name}`);
+        await mirrors.delete(m);
+      }
     })()
       .catch((err: Error) => log(`kubelet: housekeeping: ${err.message}`))
       .finally(() => (cleaning = false));
   }, o.housekeepingMs ?? 2000);
+
+  const imageGC = o.imageGC
+    ? new ImageGCManager({ runtime: o.imageGC.runtime, policy: o.imageGC.policy, log, onEvent: (type, reason, message) => recorder.event(nodeRef, type, reason, message) })
+    : undefined;
+  imageGC?.start(o.imageGC?.periodMs);
+  staticPods?.start();
 
   informers.start();
 
   let stopped: Promise<void> | undefined;
   return {
     nodeName,
-    pod: (ns, name) => podInformer.indexer.get(`${ns}/${name}`),
-    pods: () => podInformer.indexer.list(),
+    pod: (ns, name) => sources.byName(ns, name),
+    pods: () => sources.list(),
     node: () => nodeInformer.indexer.get(nodeName),
     health: () => controller.health(),
     stop: () =>
       (stopped ??= (async () => {
         abort.abort();
+        staticPods?.stop();
+        await imageGC?.stop();
         probes.stop();
         clearInterval(heartbeatTimer);
         clearInterval(housekeeping);

@@ -4,7 +4,8 @@
  * sandbox, run init containers in order each to completion, then start the app
  * containers; restart exited ones under the restart policy with CrashLoopBackOff's
  * back-off; report the status the way the kubelet does. Also the graceful kill of a
- * deleted pod (SIGTERM, the grace period, SIGKILL). Writing to the API is the caller's
+ * deleted pod (preStop hook, SIGTERM, the rest of the grace period, SIGKILL) and the
+ * postStart hooks (lifecycle.ts). Writing to the API is the caller's
  * (see pod-api.ts), so this is testable against a bare engine.
  */
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
@@ -12,6 +13,7 @@ import { Backoff, goDuration } from './backoff.js';
 import { containerConfig, podRef, pullPolicy } from './container-config.js';
 import { ContainerConfigError, resolveEnv } from './env.js';
 import type { EnvSources } from './env.js';
+import type { HookRunner } from './lifecycle.js';
 import { computePodStatus, instancesByName } from './pod-status.js';
 import type { ContainerWaiting } from './pod-status.js';
 import { ImagePullError } from './runtime/types.js';
@@ -28,6 +30,10 @@ const FALLBACK_LOG_LINES = 80;
 const FALLBACK_LOG_BYTES = 2048;
 /** The default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
+/** What a container gets at least after its preStop hook used up the grace period (kuberuntime minimumGracePeriodInSeconds). */
+export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+/** postStart has no timeout upstream; a hung hook would hold the pod's worker for ever, so it is cut off after this. */
+export const POST_START_TIMEOUT_MS = 120_000;
 
 export type PodEventType = 'Normal' | 'Warning';
 
@@ -52,7 +58,9 @@ export interface PodSyncerOptions {
   volumes?: PodVolumes;
   /** Readiness and startup probe results for the status (prober/ProbeManager); without them running containers are ready. */
   probes?: ProbeResults;
-  /** Called for the events the kubelet would record (Pulled, Created, Started, BackOff, Failed, Killing). */
+  /** Runs postStart and preStop hooks (lifecycle.ts); without it hooks are skipped. */
+  hooks?: HookRunner;
+  /** Called for the events the kubelet would record (Pulled, Created, Started, BackOff, Failed, Killing, FailedPostStartHook, FailedPreStopHook). */
   onEvent?: (pod: Pod, type: PodEventType, reason: string, message: string) => void;
 }
 
@@ -97,6 +105,8 @@ export class PodSyncer {
   private readonly startTimes = new Map<string, number>();
   /** Termination messages taken from logs, by container id (read once). */
   private readonly logMessages = new Map<string, string>();
+  /** The pods last synced, by uid: the specs a kill outside a sync (a failed liveness probe) runs preStop from. */
+  private readonly pods = new Map<string, Pod>();
 
   constructor(private readonly opts: PodSyncerOptions) {
     this.rt = opts.runtime;
@@ -155,6 +165,7 @@ export class PodSyncer {
   async syncPod(pod: Pod): Promise<PodSyncResult> {
     if (pod.metadata?.deletionTimestamp) return { status: await this.killPod(pod), terminated: true };
     const uid = pod.metadata?.uid ?? '';
+    this.pods.set(uid, pod);
     let sandbox = await this.rt.podSandbox(uid);
     let containers = await this.list(pod);
 
@@ -306,7 +317,49 @@ export class PodSyncer {
     } catch (err) {
       // The instance stays, exited with the engine's error: reported as terminated with reason StartError.
       this.event(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
+      return;
     }
+    const postStart = spec.lifecycle?.postStart;
+    if (postStart && this.opts.hooks) {
+      // startContainer step 4: a failed postStart kills the container; the restart policy takes it from there.
+      const failure = await this.opts.hooks.run(postStart, { pod, container: spec, containerId: id, podIP: state.sandbox.ip }, POST_START_TIMEOUT_MS);
+      if (failure !== undefined) {
+        this.event(pod, 'Warning', 'FailedPostStartHook', failure);
+        await this.killContainer(pod, spec, id, state.sandbox.ip, this.gracePeriod(pod), 'FailedPostStartHook');
+      }
+    }
+  }
+
+  /**
+   * killContainer (kuberuntime_container.go): the Killing event, then the preStop hook
+   * when there is a grace period, bounded by it; then SIGTERM with what is left of the
+   * grace period (at least MINIMUM_GRACE_PERIOD_SECONDS once a hook ran) and SIGKILL after.
+   * `message` null: no Killing event (the caller recorded its own).
+   */
+  private async killContainer(pod: Pod, spec: Container | undefined, id: string, podIP: string, graceSeconds: number, message: string | null = `Stopping container ${spec?.name}`): Promise<void> {
+    if (message !== null) this.event(pod, 'Normal', 'Killing', message);
+    let grace = graceSeconds;
+    const preStop = spec?.lifecycle?.preStop;
+    if (preStop && this.opts.hooks && grace > 0) {
+      const started = Date.now();
+      const failure = await this.opts.hooks.run(preStop, { pod, container: spec, containerId: id, podIP }, grace * 1000);
+      if (failure !== undefined) this.event(pod, 'Warning', 'FailedPreStopHook', failure);
+      grace = Math.max(grace - Math.floor((Date.now() - started) / 1000), MINIMUM_GRACE_PERIOD_SECONDS);
+    }
+    await this.rt.stopContainer(id, grace);
+  }
+
+  /**
+   * Kills one container of a pod this syncer ran, its preStop hook first (a liveness or
+   * startup probe failure: the prober records the Killing event itself).
+   */
+  async killContainerById(containerId: string, graceSeconds: number): Promise<void> {
+    const c = await this.rt.containerStatus(containerId);
+    const pod = c && this.pods.get(c.pod.uid);
+    const spec = pod && specOf(pod, c.name);
+    if (!c || !pod || !spec || c.state !== 'running') return this.rt.stopContainer(containerId, graceSeconds);
+    const sandbox = await this.rt.podSandbox(c.pod.uid);
+    await this.killContainer(pod, spec, containerId, sandbox?.ip ?? '', graceSeconds, null);
   }
 
   /** An instance created but not started (a sync interrupted between the two): start it now. */
@@ -332,8 +385,9 @@ export class PodSyncer {
   private async stopEverything(pod: Pod, containers: RuntimeContainer[], sandbox: SandboxInfo | undefined, graceSeconds: number): Promise<void> {
     const live = containers.filter((c) => c.state === 'running' || c.state === 'created');
     if (live.length > 0) {
-      for (const c of live) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await Promise.all(live.map((c) => this.rt.stopContainer(c.id, graceSeconds)));
+      // preStop only for a running container (an exec needs a process to join).
+      const hookSpec = (c: RuntimeContainer) => (c.state === 'running' ? specOf(pod, c.name) : undefined);
+      await Promise.all(live.map((c) => this.killContainer(pod, hookSpec(c), c.id, sandbox?.ip ?? '', graceSeconds, `Stopping container ${c.name}`)));
     }
     if (sandbox?.state === 'ready') await this.rt.stopPodSandbox(sandbox.id);
   }
@@ -362,8 +416,13 @@ export class PodSyncer {
     this.crashBackoff.forgetPrefix(`${podUid}/`);
     this.imageBackoff.forgetPrefix(`${podUid}/`);
     this.startTimes.delete(podUid);
+    this.pods.delete(podUid);
     await this.opts.volumes?.removePod(podUid);
   }
+}
+
+function specOf(pod: Pod, name: string): Container | undefined {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
 }
 
 /** A sandbox just stopped: not ready, its IP still the pod's (a stopped container has none). */

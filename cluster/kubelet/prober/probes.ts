@@ -67,7 +67,14 @@ function dialError(host: string, port: number, err: NodeJS.ErrnoException): stri
   return `dial tcp ${hostPort(host, port)}: ${why}`;
 }
 
-export function httpProbe(scheme: 'http' | 'https', host: string, port: number, path: string, headers: ReadonlyArray<{ name: string; value: string }>, timeoutMs: number): Promise<ProbeOutcome> {
+/** One HTTP GET's outcome: the status code and (at most MAX_PROBE_OUTPUT_BYTES of) the body, or why there was no answer. */
+export type HttpGetResult = { code: number; body: string } | { error: string };
+
+/**
+ * One HTTP GET as the prober and the lifecycle hooks send it (kube-probe User-Agent,
+ * headers given replacing the defaults, TLS not verified, redirects not followed).
+ */
+export function httpGet(scheme: 'http' | 'https', host: string, port: number, path: string, headers: ReadonlyArray<{ name: string; value: string }>, timeoutMs: number): Promise<HttpGetResult> {
   const url = `${scheme}://${hostPort(host, port)}${path.startsWith('/') ? path : `/${path}`}`;
   const hdrs: Record<string, string | string[]> = { 'User-Agent': PROBE_USER_AGENT, Accept: '*/*' };
   // Headers given in the probe replace the defaults (a Host header sets the virtual host).
@@ -79,7 +86,7 @@ export function httpProbe(scheme: 'http' | 'https', host: string, port: number, 
   }
   return new Promise((resolve) => {
     let settled = false;
-    const done = (o: ProbeOutcome) => {
+    const done = (o: HttpGetResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -95,18 +102,20 @@ export function httpProbe(scheme: 'http' | 'https', host: string, port: number, 
         if (size < MAX_PROBE_OUTPUT_BYTES) chunks.push(c.subarray(0, MAX_PROBE_OUTPUT_BYTES - size));
         size += c.length;
       });
-      const finish = () => {
-        const code = res.statusCode ?? 0;
-        const body = Buffer.concat(chunks).toString('utf8');
-        // Redirects are not followed: a 3xx is success, as the prober's non-local redirect.
-        done(code >= 200 && code < 400 ? ok(body) : failed(`HTTP probe failed with statuscode: ${code}`));
-      };
+      const finish = () => done({ code: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       res.on('end', finish);
       res.on('error', finish);
     });
-    req.on('error', (err: NodeJS.ErrnoException) => done(failed(`Get "${url}": ${err.code ? dialError(host, port, err) : err.message}`)));
-    const timer = setTimeout(() => done(failed(`Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)), timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => done({ error: `Get "${url}": ${err.code ? dialError(host, port, err) : err.message}` }));
+    const timer = setTimeout(() => done({ error: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }), timeoutMs);
   });
+}
+
+export async function httpProbe(scheme: 'http' | 'https', host: string, port: number, path: string, headers: ReadonlyArray<{ name: string; value: string }>, timeoutMs: number): Promise<ProbeOutcome> {
+  const r = await httpGet(scheme, host, port, path, headers, timeoutMs);
+  if ('error' in r) return failed(r.error);
+  // Redirects are not followed: a 3xx is success, as the prober's non-local redirect.
+  return r.code >= 200 && r.code < 400 ? ok(r.body) : failed(`HTTP probe failed with statuscode: ${r.code}`);
 }
 
 export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {

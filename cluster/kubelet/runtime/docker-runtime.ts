@@ -4,7 +4,7 @@
  * pod's network and IPC namespaces, app containers join it with
  * `NetworkMode: container:<sandbox>` so all of a pod's containers share one IP and port space.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
@@ -27,7 +27,7 @@ import {
   sandboxContainerName,
 } from './labels.js';
 import { ImagePullError } from './types.js';
-import type { ContainerConfig, ContainerMount, ContainerRuntime, ContainerState, ImagePullPolicy, LogOptions, RuntimeContainer, SandboxConfig, SandboxInfo } from './types.js';
+import type { ContainerConfig, ContainerMount, ContainerRuntime, ContainerState, ImageFsStats, ImageGCRuntime, ImagePullPolicy, LogOptions, RuntimeContainer, RuntimeImage, SandboxConfig, SandboxInfo } from './types.js';
 import type { Duplex, Readable } from 'node:stream';
 import { dialTCP, dockerAttach, dockerExec, streamDockerLogs } from './docker-streaming.js';
 import type { LogStreamOptions, StreamingIO, StreamingRuntime, StreamingSession } from './types.js';
@@ -48,6 +48,8 @@ export interface DockerRuntimeOptions {
    * own filesystem (its engine is nested), in tests the host's. Default /var/lib/kubelet.
    */
   rootDir?: string;
+  /** The directory whose filesystem holds the images (image GC's usage); default the engine's DockerRootDir. */
+  imageFsPath?: string;
 }
 
 /** The most of a termination message the kubelet reads (kubecontainer.MaxContainerTerminationMessageLength). */
@@ -82,15 +84,17 @@ function stateOf(info: ContainerInspectInfo): ContainerState {
   return 'unknown';
 }
 
-export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
+export class DockerRuntime implements ContainerRuntime, StreamingRuntime, ImageGCRuntime {
   private readonly docker: Docker;
   private readonly pauseImage: string;
   private readonly extraLabels: Record<string, string>;
   private readonly network: string;
   private readonly pullTimeoutMs: number;
   private readonly rootDir: string;
+  private imageFsPath: string | undefined;
 
   constructor(opts: DockerRuntimeOptions) {
+    this.imageFsPath = opts.imageFsPath;
     this.docker = opts.docker;
     this.pauseImage = opts.pauseImage ?? PAUSE_IMAGE;
     this.extraLabels = opts.labels ?? {};
@@ -259,6 +263,7 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
       Env: cfg.env?.map((e) => `${e.name}=${e.value}`),
       WorkingDir: cfg.workingDir,
       User: user,
+      StopSignal: cfg.stopSignal,
       Tty: cfg.tty ?? false,
       OpenStdin: cfg.stdin ?? false,
       StdinOnce: cfg.stdinOnce ?? false,
@@ -405,6 +410,39 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime {
       since: opts.sinceMs ? Math.floor(opts.sinceMs / 1000) : 0,
     })) as unknown as Buffer;
     return info.Config.Tty ? buf.toString('utf8') : interleave(buf);
+  }
+
+  // Images (image garbage collection). The engine may hold containers this runtime did not create: their images count as used.
+
+  async listImages(): Promise<RuntimeImage[]> {
+    const images = await this.docker.listImages({ all: false });
+    const pause = this.pauseImage;
+    return images.map((i) => {
+      const repoTags = (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+      return { id: i.Id, repoTags, sizeBytes: i.Size, pinned: repoTags.includes(pause) || undefined };
+    });
+  }
+
+  async removeImage(id: string): Promise<void> {
+    try {
+      const info = await this.docker.getImage(id).inspect();
+      // Untag every name, which removes the image with its last one (the CRI's RemoveImage by id).
+      for (const tag of info.RepoTags ?? []) await this.docker.getImage(tag).remove();
+      if (!info.RepoTags?.length) await this.docker.getImage(id).remove();
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async imageFsStats(): Promise<ImageFsStats> {
+    this.imageFsPath ??= ((await this.docker.info()) as { DockerRootDir?: string }).DockerRootDir ?? '/var/lib/docker';
+    const s = statfsSync(this.imageFsPath);
+    return { capacityBytes: s.blocks * s.bsize, availableBytes: s.bavail * s.bsize };
+  }
+
+  async imagesInUse(): Promise<Set<string>> {
+    const list = await this.docker.listContainers({ all: true });
+    return new Set(list.map((c) => c.ImageID));
   }
 
   // Streaming (the kubelet server's exec, attach, logs and port-forward): docker-streaming.ts.

@@ -81,6 +81,8 @@ export interface ContainerConfig {
   labels?: Record<string, string>;
   /** The pod's volumes as this container mounts them (volumeMounts), prepared by the volume manager. */
   mounts?: ContainerMount[];
+  /** The signal a stop sends first (container.lifecycle.stopSignal); default the image's. */
+  stopSignal?: string;
 }
 
 /**
@@ -161,6 +163,36 @@ export interface ContainerRuntime {
   containerStatus(id: string): Promise<RuntimeContainer | undefined>;
   /** The container's output, stdout and stderr interleaved as written. */
   logs(id: string, opts?: LogOptions): Promise<string>;
+}
+
+/** An image the runtime holds (the CRI's Image). */
+export interface RuntimeImage {
+  /** The image id (sha256:…). */
+  id: string;
+  repoTags: string[];
+  sizeBytes: number;
+  /** Never garbage-collected (the CRI's pinned: the sandbox image). */
+  pinned?: boolean;
+}
+
+/** The filesystem images live on (the CRI's ImageFsInfo, as the image GC reads it). */
+export interface ImageFsStats {
+  capacityBytes: number;
+  availableBytes: number;
+}
+
+/**
+ * What image garbage collection needs from the runtime (the CRI's ImageService
+ * ListImages/RemoveImage/ImageFsInfo, and every container's image). Separate from
+ * ContainerRuntime so its fakes stay small.
+ */
+export interface ImageGCRuntime {
+  listImages(): Promise<RuntimeImage[]>;
+  /** Removes an image by id with all its tags. */
+  removeImage(id: string): Promise<void>;
+  imageFsStats(): Promise<ImageFsStats>;
+  /** The image ids of every container the engine holds, running or not (images in use). */
+  imagesInUse(): Promise<Set<string>>;
 }
 
 /** Options of a streamed log (the kubelet's /containerLogs; CRI ReopenContainerLog + the log reader). */

@@ -16,6 +16,7 @@ import { startKubelet } from '../../kubelet/kubelet.js';
 import { machineCapacity, systemInfo } from '../../kubelet/machine-info.js';
 import { KUBELET_PORT } from '../../kubelet/node-status.js';
 import { DockerRuntime } from '../../kubelet/runtime/docker-runtime.js';
+import { DEFAULT_STATIC_POD_PATH } from '../../kubelet/static-pods.js';
 import { startKubeletServer } from '../../kubelet/server/index.js';
 import { statsHandlers } from '../../kubelet/stats/index.js';
 import { bootstrapClientCertificate } from '../../kubelet/tls-bootstrap.js';
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
     podCIDR: cfg.podCIDR,
     clusterDNS: [DEFAULT_CLUSTER_DNS_IP],
     hostDNS: parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8')),
+    // Static pods from the manifest directory (kubeadm's), mirrored into the API.
+    staticPodPath: DEFAULT_STATIC_POD_PATH,
+    // Image garbage collection over the node's own engine (85 % / 80 %, images at least 2 min old).
+    imageGC: { runtime },
     log,
   });
 
