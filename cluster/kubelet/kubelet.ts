@@ -26,7 +26,7 @@ import { HookRunner } from './lifecycle.js';
 import { MirrorPodClient, isMirrorPodOf } from './mirror-pods.js';
 import { deletePodObject, writePodStatus } from './pod-api.js';
 import { PodSources } from './pod-sources.js';
-import { PodSyncer } from './pod-sync.js';
+import { PodSyncer, RELIST_PERIOD_MS } from './pod-sync.js';
 import { StaticPodSource } from './static-pods.js';
 import { execVia, ProbeManager } from './prober/index.js';
 import type { StreamingRuntime } from './runtime/types.js';
@@ -90,6 +90,9 @@ export interface RunningKubelet {
   stop(): Promise<void>;
 }
 
+
+/** How often a pod whose containers simply run is synced again when the PLEG watches it (the kubelet's --sync-frequency is 1 min; probes and the PLEG cover the rest). */
+const POD_RESYNC_MS = 10_000;
 
 /** JSON-equal, ignoring key order and undefined members. */
 function sameStatus(a: PodStatus | undefined, b: PodStatus | undefined): boolean {
@@ -273,7 +276,35 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
       }
       return;
     }
-    if (result.requeueAfterMs !== undefined) queue.addAfter(k, result.requeueAfterMs);
+    if (result.requeueAfterMs === undefined) return;
+    // With the PLEG watching every container, a pod whose containers just run needs no 1 s polling:
+    // container changes wake it at once; only timers (back-off, pending starts) keep their own delay.
+    queue.addAfter(k, pleg && result.requeueAfterMs === RELIST_PERIOD_MS ? POD_RESYNC_MS : result.requeueAfterMs);
+  }
+
+  // The PLEG (pkg/kubelet/pleg/generic.go): one relist of all containers per period; pods whose
+  // containers appeared, changed state or vanished are synced now. Cost per relist: one engine call.
+  const pleg = runtime.containerStates ? startPleg(runtime.containerStates.bind(runtime)) : undefined;
+  function startPleg(list: NonNullable<ContainerRuntime['containerStates']>): { stop(): void } {
+    let last = new Map<string, string>();
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void list()
+        .then((states) => {
+          const now = new Map(states.map((c) => [c.id, `${c.podUid}/${c.state}`]));
+          const changed = new Set<string>();
+          for (const [id, v] of now) if (last.get(id) !== v) changed.add(v.slice(0, v.lastIndexOf('/')));
+          for (const [id, v] of last) if (!now.has(id)) changed.add(v.slice(0, v.lastIndexOf('/')));
+          last = now;
+          if (changed.size === 0) return;
+          for (const p of sources.list()) if (changed.has(p.metadata?.uid ?? '')) queue.add(`${p.metadata?.namespace}/${p.metadata?.name}`);
+        })
+        .catch((err: Error) => log(`kubelet: PLEG relist: ${err.message}`))
+        .finally(() => (busy = false));
+    }, RELIST_PERIOD_MS);
+    return { stop: () => clearInterval(timer) };
   }
 
   const controller = runController({ name: 'kubelet-pod-workers', queue, workers: o.workers ?? 32, reconcile: syncPod, waitFor: [podInformer, serviceInformer], log });
@@ -324,6 +355,7 @@ export async function startKubelet(o: KubeletOptions): Promise<RunningKubelet> {
         probes.stop();
         clearInterval(heartbeatTimer);
         clearInterval(housekeeping);
+        pleg?.stop();
         await controller.stop();
         await informers.shutdown();
         await recorder.flush();

@@ -387,6 +387,13 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime, ImageG
     return c;
   }
 
+  async containerStates(): Promise<Array<{ id: string; podUid: string; state: ContainerState }>> {
+    const own = Object.entries(this.extraLabels).map(([k, v]) => `${k}=${v}`);
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=true`, ...own] } });
+    const state = (s: string): ContainerState => (s === 'running' || s === 'created' || s === 'exited' ? s : s === 'dead' ? 'exited' : 'unknown');
+    return list.map((c) => ({ id: c.Id, podUid: c.Labels?.[POD_UID_LABEL] ?? '', state: state(c.State) }));
+  }
+
   async listPodContainers(podUid: string): Promise<RuntimeContainer[]> {
     const ids = await this.listIds([`${CONTAINER_TYPE_LABEL}=container`, `${POD_UID_LABEL}=${podUid}`]);
     const infos = await Promise.all(ids.map((id) => this.inspect(id)));

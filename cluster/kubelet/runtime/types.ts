@@ -160,6 +160,11 @@ export interface ContainerRuntime {
   removeContainer(id: string): Promise<void>;
   /** Every container instance of a pod, init and app, current and dead. */
   listPodContainers(podUid: string): Promise<RuntimeContainer[]>;
+  /**
+   * Every container and sandbox of this runtime with its state, in one cheap call (no
+   * per-container inspect): what the kubelet's PLEG relists each second to notice changes.
+   */
+  containerStates?(): Promise<Array<{ id: string; podUid: string; state: ContainerState }>>;
   containerStatus(id: string): Promise<RuntimeContainer | undefined>;
   /** The container's output, stdout and stderr interleaved as written. */
   logs(id: string, opts?: LogOptions): Promise<string>;
