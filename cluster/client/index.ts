@@ -11,3 +11,4 @@ export * from './leader-election.js';
 export * from './events.js';
 export { TokenBucket, sleep } from './token-bucket.js';
 export type { TokenBucketOptions } from './token-bucket.js';
+export { getOrUndefined } from './not-found.js';

@@ -15,30 +15,20 @@ import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { EVENTS, LEASES, NODES, PODS, RestClient } from '../client/index.js';
 import { eventually, getOrUndefined } from '../controllers/testing/harness.js';
-import { connectDocker, dockerSkipReason } from '../nodes/docker.js';
-import { ensurePodImages } from '../nodes/image/pod-images.js';
+import { connectDocker } from '../nodes/docker.js';
 import { launchCluster } from '../../test/support/cluster.js';
 import type { LaunchedCluster } from '../../test/support/cluster.js';
 import { startKubelet } from './kubelet.js';
 import type { RunningKubelet } from './kubelet.js';
 import { machineCapacity, systemInfo } from './machine-info.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
+import { podEngineSkipReason } from './testing/engine.js';
 
 const TEST_LABEL = 'io.kubarium.test';
 const testId = `kubelet-loop-${process.pid}-${randomBytes(3).toString('hex')}`;
 const docker = connectDocker();
 
-async function skipReason(): Promise<string | false> {
-  const noEngine = await dockerSkipReason();
-  if (noEngine) return noEngine;
-  try {
-    await ensurePodImages(docker);
-  } catch (err) {
-    return `the pod images cannot be built: ${(err as Error).message}`;
-  }
-  return false;
-}
-const skip = await skipReason();
+const skip = await podEngineSkipReason(docker);
 
 describe('kubelet main loop', { skip }, () => {
   const nodeName = `node-${randomBytes(3).toString('hex')}`;

@@ -12,7 +12,7 @@
 import type { ConfigMap, Node, NodeAddress, NodeSystemInfo, Pod, PodStatus, Secret, Service } from 'kubernetes-types/core/v1.js';
 import { isDeepStrictEqual } from 'node:util';
 import { StatusError } from '../api/status.js';
-import { CONFIGMAPS, EventRecorder, NODES, PODS, RateLimitingQueue, runController, SECRETS, SERVICES, SharedInformerFactory } from '../client/index.js';
+import { CONFIGMAPS, EventRecorder, getOrUndefined, NODES, PODS, RateLimitingQueue, runController, SECRETS, SERVICES, SharedInformerFactory } from '../client/index.js';
 import type { ControllerHealth, RestClient, SharedInformer } from '../client/index.js';
 import { podDnsConfig } from './dns-config.js';
 import type { HostDnsConfig } from './dns-config.js';
@@ -107,14 +107,6 @@ function describe(o: KubeletOptions): NodeDescription {
   return { name: o.nodeName, capacity: o.capacity, addresses, nodeInfo: o.nodeInfo, labels: o.labels, kubeletPort: o.kubeletPort, podCIDR: o.podCIDR };
 }
 
-async function getOrUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return undefined;
-    throw err;
-  }
-}
 
 /** Registers the Node (kubelet registerWithAPIServer): create, or adopt the existing one and report fresh status. */
 async function register(o: KubeletOptions, desc: NodeDescription, signal: AbortSignal): Promise<Node> {

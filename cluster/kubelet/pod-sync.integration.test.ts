@@ -10,26 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import { connectDocker, dockerSkipReason } from '../nodes/docker.js';
-import { ensurePodImages } from '../nodes/image/pod-images.js';
+import { connectDocker } from '../nodes/docker.js';
 import { PodSyncer } from './pod-sync.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
+import { podEngineSkipReason } from './testing/engine.js';
 
 const TEST_LABEL = 'io.kubarium.test';
 const testId = `kubelet-${process.pid}-${randomBytes(3).toString('hex')}`;
 const docker = connectDocker();
 
-async function skipReason(): Promise<string | false> {
-  const noEngine = await dockerSkipReason();
-  if (noEngine) return noEngine;
-  try {
-    await ensurePodImages(docker);
-  } catch (err) {
-    return `the pod images (kubarium/pause, busybox, http-echo) are missing and cannot be built: ${(err as Error).message}`;
-  }
-  return false;
-}
-const skip = await skipReason();
+const skip = await podEngineSkipReason(docker);
 
 function makePod(name: string, spec: NonNullable<Pod['spec']>): Pod {
   return { metadata: { name: `${name}-${testId}`, namespace: 'default', uid: randomUUID() }, spec: { terminationGracePeriodSeconds: 2, ...spec } };

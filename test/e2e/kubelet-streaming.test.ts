@@ -21,11 +21,11 @@ import { syncPodToApi } from '../../cluster/kubelet/pod-api.js';
 import { PodSyncer } from '../../cluster/kubelet/pod-sync.js';
 import { DockerRuntime } from '../../cluster/kubelet/runtime/docker-runtime.js';
 import { startKubeletServer, type KubeletServer } from '../../cluster/kubelet/server/index.js';
-import { connectDocker, dockerSkipReason } from '../../cluster/nodes/docker.js';
-import { ensurePodImages } from '../../cluster/nodes/image/pod-images.js';
+import { connectDocker } from '../../cluster/nodes/docker.js';
 import { issueKubeletServingCertificate } from '../../cluster/pki/index.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { kubectlPath, runKubectl } from '../support/kubectl.js';
+import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
 
 const TEST_LABEL = 'io.kubarium.test';
 const testId = `stream-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -33,17 +33,7 @@ const NODE = `kubelet-${testId}`;
 const NS = 'default';
 const docker = connectDocker();
 
-async function skipReason(): Promise<string | false> {
-  const noEngine = await dockerSkipReason();
-  if (noEngine) return noEngine;
-  try {
-    await ensurePodImages(docker);
-  } catch (err) {
-    return `pod images cannot be built: ${(err as Error).message}`;
-  }
-  return false;
-}
-const skip = await skipReason();
+const skip = await podEngineSkipReason(docker);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

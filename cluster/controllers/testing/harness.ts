@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { EventRecorder, RestClient, SharedInformerFactory } from '../../client/index.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { PKI_FILES, issueClientCertificate } from '../../pki/index.js';
-import { StatusError } from '../../api/status.js';
 import { launchCluster } from '../../../test/support/cluster.js';
 import type { LaunchedCluster, LaunchOptions } from '../../../test/support/cluster.js';
 import type { ControllerContext, ControllerStarter, RunningController } from '../context.js';
@@ -149,11 +148,4 @@ export async function eventually<T>(
 }
 
 /** Resolves the object, or undefined on 404. */
-export async function getOrUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return undefined;
-    throw err;
-  }
-}
+export { getOrUndefined } from '../../client/index.js';

@@ -12,8 +12,7 @@ import { existsSync, mkdirSync, chmodSync, realpathSync, rmdirSync, rmSync } fro
 import { join, posix } from 'node:path';
 import type { ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume } from 'kubernetes-types/core/v1.js';
 import { parseQuantity } from '../../api/quantity.js';
-import { StatusError } from '../../api/status.js';
-import { CONFIGMAPS, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, SECRETS } from '../../client/index.js';
+import { CONFIGMAPS, getOrUndefined, PERSISTENTVOLUMECLAIMS, PERSISTENTVOLUMES, SECRETS } from '../../client/index.js';
 import type { GVR } from '../../client/index.js';
 import { ContainerConfigError, expand } from '../env.js';
 import type { ResolvedEnvVar } from '../env.js';
@@ -77,14 +76,6 @@ interface Failure {
   reportedMs: number;
 }
 
-async function getOrUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return undefined;
-    throw err;
-  }
-}
 
 export class VolumeManager implements PodVolumes {
   private readonly pods = new Map<string, PodState>();

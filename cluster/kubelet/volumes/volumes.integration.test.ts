@@ -15,31 +15,21 @@ import { after, before, describe, test } from 'node:test';
 import type { ConfigMap, Node, Pod, PodStatus, Secret, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { CONFIGMAPS, NODES, PODS, RestClient, SECRETS, SERVICEACCOUNTS } from '../../client/index.js';
 import { eventually } from '../../controllers/testing/harness.js';
-import { connectDocker, dockerSkipReason } from '../../nodes/docker.js';
-import { ensurePodImages } from '../../nodes/image/pod-images.js';
+import { connectDocker } from '../../nodes/docker.js';
 import { launchCluster } from '../../../test/support/cluster.js';
 import type { LaunchedCluster } from '../../../test/support/cluster.js';
 import { PodSyncer } from '../pod-sync.js';
 import { execVia } from '../prober/probes.js';
 import { DockerRuntime } from '../runtime/docker-runtime.js';
 import { VolumeManager } from './volume-manager.js';
+import { podEngineSkipReason } from '../testing/engine.js';
 
 const TEST_LABEL = 'io.kubarium.test';
 const testId = `volumes-${process.pid}-${randomBytes(3).toString('hex')}`;
 const docker = connectDocker();
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-async function skipReason(): Promise<string | false> {
-  const noEngine = await dockerSkipReason();
-  if (noEngine) return noEngine;
-  try {
-    await ensurePodImages(docker);
-  } catch (err) {
-    return `the pod images cannot be built: ${(err as Error).message}`;
-  }
-  return false;
-}
-const skip = await skipReason();
+const skip = await podEngineSkipReason(docker);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('pod volumes on a Docker engine', { skip }, () => {
