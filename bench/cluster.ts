@@ -2,7 +2,7 @@
  * A whole cluster of Docker-container nodes, in the phases of minikube's time-to-k8s
  * benchmark: command → API answering → N nodes Ready → cluster DNS answering in a pod →
  * an app running. Then pod start latency (create → Running seen by a watch) over 100
- * pods, beside a plain `docker run` of the same image in a node's engine (the floor), and
+ * pods created one after another, beside a plain `docker run` of the same image in a node's engine (the floor), and
  * the memory of each node's agent (kubelet + kube-proxy, one process) and engine.
  * Warm: the node image is cached (bench `nodes` measures the cold build).
  * Alone: `npx tsx bench/cluster.ts [--quick]`.
@@ -98,14 +98,13 @@ export async function benchCluster(opts: ClusterBenchOptions = {}): Promise<Clus
     pods.addEventHandler({ onAdd: check, onUpdate: (_, p) => check(p) });
     informers.start();
     await pods.waitForSync();
-    for (let i = 0; i < podCount; i += 10) {
-      await Promise.all(
-        Array.from({ length: Math.min(10, podCount - i) }, async (_, j) => {
-          const name = `start-${i + j}`;
-          createdAt.set(name, performance.now());
-          await client.create<Pod>(PODS, { metadata: { name, namespace: NS, labels: { bench: 'start' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'kubarium/busybox:1', command: ['sleep', '3600'] }] } });
-        }),
-      );
+    // One pod at a time, each waiting for the previous to run: latency, not a queue behind a burst
+    // (the floor below is timed the same way, one `docker run` after another).
+    for (let i = 0; i < podCount; i++) {
+      const name = `start-${i}`;
+      createdAt.set(name, performance.now());
+      await client.create<Pod>(PODS, { metadata: { name, namespace: NS, labels: { bench: 'start' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'kubarium/busybox:1', command: ['sleep', '3600'] }] } });
+      await untilOk(`pod ${name} running`, 60_000, async () => seen.has(name)).catch((err: Error) => failures.push(err.message));
     }
     await untilOk(`${podCount} pods running`, 300_000, async () => seen.size >= podCount).catch((err: Error) => failures.push(err.message));
     await informers.shutdown();
@@ -114,8 +113,9 @@ export async function benchCluster(opts: ClusterBenchOptions = {}): Promise<Clus
     const floor = await timedInNode(manager, names[0], opts.quick ? 5 : 20, 'docker run -d --rm kubarium/busybox:1 sleep 5');
     const perNodeMiB = [];
     for (const node of names) {
-      const script = `a=$(pgrep -f /kubarium/agent/index.mjs | head -1); grep VmRSS /proc/$a/status | awk '{print $2}'; for p in $(pgrep -x dockerd) $(pgrep -x containerd); do grep VmRSS /proc/$p/status; done | awk '{s+=$2} END {print s}'`;
-      const r = await manager.exec(node, ['sh', '-c', script]);
+      // RSS of the agent (one Node.js process: kubelet + kube-proxy) and of the engine, read from /proc by the node's own node binary.
+      const script = `const fs=require('fs');const rss=(re)=>fs.readdirSync('/proc').filter((d)=>/^\\d+$/.test(d)).reduce((sum,d)=>{try{const cmd=fs.readFileSync('/proc/'+d+'/cmdline','utf8');if(!re.test(cmd))return sum;return sum+Number(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/'+d+'/status','utf8'))[1]);}catch{return sum;}},0);console.log(rss(/agent\\/index\\.mjs/)+'\\n'+rss(/^(dockerd|containerd)\\0/));`;
+      const r = await manager.exec(node, ['node', '-e', script]);
       const [agent, engine] = r.stdout.trim().split('\n').map((kb) => round(Number(kb) / 1024, 1));
       perNodeMiB.push({ node, agentRss: agent, engineRss: engine });
     }

@@ -174,11 +174,11 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
       const create = async (c: { name: string; podCIDR: string }) => manager.create({ ...c, bootstrapToken: `${token.id}.${token.secret}` });
       const fresh = [];
       while (names.length < count) fresh.push(await claim());
+      // Addons first (as kubeadm applies CoreDNS at init): their pods are scheduled as soon as a node is Ready.
+      await ensureDnsAddon(client, { image: images.pod.dns });
       await Promise.all(fresh.map(create));
       await waitReady(client, names, readyTimeoutMs);
       o.log(`nodes: ${names.join(', ')} Ready`);
-      // Addons, as kubeadm installs CoreDNS once the cluster has nodes to run it.
-      await ensureDnsAddon(client, { image: images.pod.dns });
       const sideloader = startImageSideloader({ client, docker, manager, nodeNames: () => names, log: o.log });
       const hostPorts = startHostPorts({ client, log: o.log });
       return {

@@ -89,7 +89,8 @@ while [ "$stopping" = 0 ]; do
   fi
   if [ -z "$agent_pid" ] || ! kill -0 "$agent_pid" 2>/dev/null; then
     [ -n "$agent_pid" ] && { wait "$agent_pid"; log "agent exited ($?), restarting"; }
-    node /kubarium/agent/index.mjs &
+    # A small young generation: the agent allocates little per sync, and every MiB counts per node.
+    node --max-semi-space-size=1 /kubarium/agent/index.mjs &
     agent_pid=$!
   fi
   sleep 1 &
