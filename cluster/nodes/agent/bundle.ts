@@ -75,3 +75,10 @@ export async function ensureAgentBundle(cacheDir = defaultCacheDir()): Promise<s
   }
   return dir;
 }
+
+// `tsx cluster/nodes/agent/bundle.ts OUT_DIR`: the prebuilt bundle a packaged app ships (npm run dist).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = process.argv[2] ?? resourcePath('node-image', 'agent-bundle');
+  await bundleAgent(out);
+  console.log(`node agent bundled into ${out}`);
+}

@@ -1,10 +1,10 @@
 /** Where the node-image sources live in the repository, and the default cache directory. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../../resources.js';
 
-/** resources/node-image: Dockerfile, entrypoint.sh, packages.txt, agent/. */
-export const NODE_IMAGE_DIR = fileURLToPath(new URL('../../../resources/node-image/', import.meta.url));
+/** resources/node-image: Dockerfile, entrypoint.sh, packages.txt, agent/ (beside the asar in a packaged app). */
+export const NODE_IMAGE_DIR = resourcePath('node-image');
 export const ENTRYPOINT_FILE = join(NODE_IMAGE_DIR, 'entrypoint.sh');
 export const PACKAGES_FILE = join(NODE_IMAGE_DIR, 'packages.txt');
 /** The placeholder agent; the kubelet's bundle replaces it (see `agentDir` options). */
