@@ -123,4 +123,23 @@ describe('resource metrics: kubelet stats, metrics.k8s.io and kubectl top', { sk
     const busy = table.find((c) => c[0] === busyNode)!;
     assert.ok(millicores(busy[1]) > 100, busy.join(' '));
   });
+
+  test('kubectl autoscale: the HPA reads the busy pods\' CPU from metrics.k8s.io and scales the Deployment up', async () => {
+    await kubectl(['create', 'deployment', 'spinner', '--image=kubarium/busybox:1', '--', 'sh', '-c', 'while :; do :; done']);
+    await kubectl(['set', 'resources', 'deployment', 'spinner', '--requests=cpu=50m']);
+    await kubectl(['autoscale', 'deployment', 'spinner', '--cpu-percent=50', '--min=1', '--max=2']);
+    // One spinning pod uses far more than 50 % of 50m: the autoscaler goes to its maximum.
+    const replicas = await eventually(
+      async (seen) => {
+        const out = await kubectl(['get', 'hpa', 'spinner', '-o', 'jsonpath={.status.currentReplicas} {.status.desiredReplicas} {.status.currentMetrics[0].resource.current.averageUtilization}']);
+        seen(out);
+        const [, desired, utilization] = out.split(' ').map(Number);
+        return desired === 2 && utilization > 50 && desired;
+      },
+      'the HPA to want 2 replicas',
+      120_000,
+    );
+    assert.equal(replicas, 2);
+    await eventually(async () => (await kubectl(['get', 'deployment', 'spinner', '-o', 'jsonpath={.spec.replicas}'])).trim() === '2', 'the Deployment scaled to 2', 60_000);
+  });
 });
