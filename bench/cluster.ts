@@ -67,7 +67,7 @@ export async function benchCluster(opts: ClusterBenchOptions = {}): Promise<Clus
     try {
       await client.create<Pod>(PODS, {
         metadata: { name: 'dns-probe', namespace: NS },
-        spec: { restartPolicy: 'Never', containers: [{ name: 'probe', image: 'kubarium/busybox:1', command: ['sh', '-c', 'until nslookup kubernetes.default.svc.cluster.local >/dev/null 2>&1; do sleep 0.2; done'] }] },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'probe', image: 'kubarium/busybox:1', command: ['sh', '-c', 'until timeout 1 nslookup kubernetes.default.svc.cluster.local >/dev/null 2>&1; do sleep 0.2; done'] }] },
       });
       await untilOk('cluster DNS answering in a pod', 120_000, async () => (await client.get<Pod>(PODS, 'dns-probe', { namespace: NS })).status?.phase === 'Succeeded');
       phases.dnsAnsweringS = since();

@@ -16,6 +16,7 @@ import { startKubelet } from '../../kubelet/kubelet.js';
 import { machineCapacity, systemInfo } from '../../kubelet/machine-info.js';
 import { KUBELET_PORT } from '../../kubelet/node-status.js';
 import { DockerRuntime } from '../../kubelet/runtime/docker-runtime.js';
+import { PAUSE_IMAGE } from '../image/pod-images.js';
 import { DEFAULT_STATIC_POD_PATH } from '../../kubelet/static-pods.js';
 import { startKubeletServer } from '../../kubelet/server/index.js';
 import { statsHandlers } from '../../kubelet/stats/index.js';
@@ -25,6 +26,21 @@ import { startKubeProxy, startPodRoutes } from '../../proxy/index.js';
 import { agentConfig } from './config.js';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+/** Resolves once the engine has `ref`, or after `timeoutMs` (the kubelet then pulls it as usual). */
+async function waitForImage(docker: Docker, ref: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let logged = false; Date.now() < deadline; ) {
+    try {
+      await docker.getImage(ref).inspect();
+      return;
+    } catch {
+      if (!logged) log(`kubarium node agent: waiting for the pod images (${ref}) to be loaded`);
+      logged = true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const cfg = agentConfig(process.env);
@@ -47,6 +63,9 @@ async function main(): Promise<void> {
   log(`kube-proxy: ${proxy.mode} mode`);
   const docker = new Docker();
   const version = await docker.version();
+  // A new node gets the pod images (pause, busybox, DNS…) loaded by the host just after its engine
+  // starts: registering before they are there would send pods to a node that cannot run them yet.
+  await waitForImage(docker, PAUSE_IMAGE, 60_000);
   const runtime = new DockerRuntime({ docker, rootDir: cfg.rootDir });
   const kubelet = await startKubelet({
     client,
