@@ -45,7 +45,9 @@ export async function startClusterDns(opts: ClusterDnsOptions = {}): Promise<Clu
   };
   const ownClient = !opts.client;
   const client = opts.client ?? (opts.kubeconfig ? RestClient.fromKubeconfig(opts.kubeconfig, { userAgent: 'coredns' }) : inClusterClient({ userAgent: 'coredns' }));
-  const factory = new SharedInformerFactory(client, { log });
+  // Short retries: cluster DNS is Ready only once its caches sync, and a pod started before the
+  // node's Service rules are in place should not wait out a long back-off.
+  const factory = new SharedInformerFactory(client, { log, backoff: { initialMs: 200, maxMs: 5000 } });
   const source = informerDnsSource(factory, { watchPods: config.pods === 'verified' });
   const metrics = new DnsMetrics();
   const notReady = () => (source.informers.every((i) => i.hasSynced()) ? [] : ['kubernetes']);
