@@ -13,7 +13,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { NAMESPACES, NODES, PODS, RestClient, SharedInformer } from '../cluster/client/index.js';
 import { startHollowNodes } from '../cluster/nodes/hollow/index.js';
 import { launchControlPlane } from './lib/control-plane-process.js';
-import { round } from './lib/stats.js';
+import { round, runConcurrent } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
 export interface HollowBenchOptions {
@@ -94,26 +94,20 @@ export async function benchHollow(opts: HollowBenchOptions = {}): Promise<Hollow
     const running = () => podWatch.indexer.list().filter((p) => p.status?.phase === 'Running').length;
     const allRunning = reach(podWatch, running, pods, 'pods Running', 180_000);
     const t0 = performance.now();
-    let next = 0;
     let createErrors = 0;
-    await Promise.all(
-      Array.from({ length: createConcurrency }, async () => {
-        while (next < pods) {
-          const i = next++;
-          const pod: Pod = {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: { name: `p-${i}`, namespace: NAMESPACE },
-            spec: { nodeName: `bench-${i % nodes}`, containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-          };
-          try {
-            await client.create(PODS, pod);
-          } catch (err) {
-            if (createErrors++ < 5) failures.push(`create p-${i}: ${(err as Error).message}`);
-          }
-        }
-      }),
-    );
+    await runConcurrent(pods, createConcurrency, async (i) => {
+      const pod: Pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `p-${i}`, namespace: NAMESPACE },
+        spec: { nodeName: `bench-${i % nodes}`, containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+      };
+      try {
+        await client.create(PODS, pod);
+      } catch (err) {
+        if (createErrors++ < 5) failures.push(`create p-${i}: ${(err as Error).message}`);
+      }
+    });
     const podsCreatedS = (performance.now() - t0) / 1000;
     progress(`${pods} pods created in ${round(podsCreatedS, 1)} s`);
     let podsRunningS = NaN;

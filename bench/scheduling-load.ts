@@ -16,7 +16,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { CONFIGMAPS, NAMESPACES, NODES, PODS, RestClient, SharedInformer } from '../cluster/client/index.js';
 import { launchControlPlane } from './lib/control-plane-process.js';
 import { BenchClient, loadKubeconfig } from './lib/kube-client.js';
-import { round, summarize, type LatencySummary } from './lib/stats.js';
+import { round, runConcurrent, summarize, type LatencySummary } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
 export interface SchedulingLoadOptions {
@@ -182,26 +182,20 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
 
     const load = probeGets(prober, probePath, failures);
     const t0 = performance.now();
-    let next = 0;
     let createErrors = 0;
-    await Promise.all(
-      Array.from({ length: createConcurrency }, async () => {
-        while (next < pods) {
-          const i = next++;
-          const pod: Pod = {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: { name: `p-${i}`, namespace: NAMESPACE, labels: { app: `app-${i % 100}` } },
-            spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-          };
-          try {
-            await client.create(PODS, pod);
-          } catch (err) {
-            if (createErrors++ < 5) failures.push(`create p-${i}: ${(err as Error).message}`);
-          }
-        }
-      }),
-    );
+    await runConcurrent(pods, createConcurrency, async (i) => {
+      const pod: Pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `p-${i}`, namespace: NAMESPACE, labels: { app: `app-${i % 100}` } },
+        spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+      };
+      try {
+        await client.create(PODS, pod);
+      } catch (err) {
+        if (createErrors++ < 5) failures.push(`create p-${i}: ${(err as Error).message}`);
+      }
+    });
     const podsCreatedS = (performance.now() - t0) / 1000;
     progress(`${pods} pods created in ${round(podsCreatedS, 1)} s; ${bound} bound so far`);
     const limitMs = 300_000;

@@ -36,7 +36,8 @@ export interface PodStatusInput {
 export const CONTAINER_ID_PREFIX = 'docker://';
 
 type CondStatus = 'True' | 'False';
-type CondSpec = [status: CondStatus, reason?: string, message?: string];
+/** A pod condition's status, reason and message. */
+export type CondSpec = [status: CondStatus, reason?: string, message?: string];
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
 /** A pod's instances of each container, newest first (by restart count, then creation). */
@@ -148,7 +149,11 @@ export function podPhase(pod: Pod, inits: ContainerStatus[], apps: ContainerStat
   return 'Pending';
 }
 
-function conditions(pod: Pod, nowMs: number, want: Record<'PodReadyToStartContainers' | 'Initialized' | 'Ready' | 'ContainersReady', CondSpec>): PodCondition[] {
+/**
+ * The kubelet's pod conditions in its order (shared with hollow nodes); lastTransitionTime kept
+ * while a status holds; conditions other components own are carried over.
+ */
+export function podConditions(pod: Pod, nowMs: number, want: Record<'PodReadyToStartContainers' | 'Initialized' | 'Ready' | 'ContainersReady', CondSpec>): PodCondition[] {
   const previous = pod.status?.conditions ?? [];
   const make = (type: string, [status, reason, message]: CondSpec): PodCondition => {
     const old = previous.find((c) => c.type === type);
@@ -220,7 +225,7 @@ export function computePodStatus(pod: Pod, input: PodStatusInput): PodStatus {
 
   const status: PodStatus = {
     phase,
-    conditions: conditions(pod, input.nowMs, {
+    conditions: podConditions(pod, input.nowMs, {
       PodReadyToStartContainers: sandboxReady ? ['True'] : ['False'],
       Initialized: initialized,
       Ready: ready,

@@ -4,8 +4,9 @@
  * pod conditions in kubelet order, per-container state, host and pod IPs, startTime.
  * Pure functions of the pod, what the hollow runtime remembers of it, and the time.
  */
-import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { rfc3339 } from '../../api/time.js';
+import { podConditions } from '../../kubelet/pod-status.js';
 
 /** What the hollow runtime knows about one pod's sandbox and containers. */
 export interface PodRuntime {
@@ -25,38 +26,6 @@ export interface PodRuntime {
 export interface Termination {
   exitCode: number;
   finishedAtMs: number;
-}
-
-type CondStatus = 'True' | 'False';
-const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
-type CondSpec = [status: CondStatus, reason?: string, message?: string];
-
-/** Conditions in the order the kubelet lists them; lastTransitionTime kept from `previous` while the status holds. */
-function conditions(pod: Pod, nowMs: number, want: Record<'PodReadyToStartContainers' | 'Initialized' | 'Ready' | 'ContainersReady', CondSpec>): PodCondition[] {
-  const previous = pod.status?.conditions ?? [];
-  const make = (type: string, [status, reason, message]: CondSpec): PodCondition => {
-    const old = previous.find((c) => c.type === type);
-    const c: PodCondition = {
-      type,
-      status,
-      lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(nowMs),
-    };
-    if (reason) c.reason = reason;
-    if (message) c.message = message;
-    return c;
-  };
-  const scheduled = previous.find((c) => c.type === 'PodScheduled');
-  // Conditions other components own (DisruptionTarget, readiness gates...) are carried over, as the kubelet does.
-  const others = previous.filter((c) => !KUBELET_CONDITIONS.has(c.type));
-  return [
-    make('PodReadyToStartContainers', want.PodReadyToStartContainers),
-    make('Initialized', want.Initialized),
-    make('Ready', want.Ready),
-    make('ContainersReady', want.ContainersReady),
-    // A pod created with spec.nodeName never met a scheduler; the kubelet adds PodScheduled itself.
-    scheduled ?? make('PodScheduled', ['True']),
-    ...others,
-  ];
 }
 
 function containerNames(pod: Pod): string[] {
@@ -95,7 +64,7 @@ export function pendingStatus(pod: Pod, rt: Pick<PodRuntime, 'hostIP' | 'startTi
   const hasInit = !!pod.spec?.initContainers?.length;
   return {
     phase: 'Pending',
-    conditions: conditions(pod, nowMs, {
+    conditions: podConditions(pod, nowMs, {
       PodReadyToStartContainers: ['False'],
       Initialized: hasInit ? ['False', 'ContainersNotInitialized', `containers with incomplete status: [${pod.spec!.initContainers!.map((c) => c.name).join(' ')}]`] : ['True'],
       Ready: ['False', 'ContainersNotReady', notReady],
@@ -120,7 +89,7 @@ export function pendingStatus(pod: Pod, rt: Pick<PodRuntime, 'hostIP' | 'startTi
 export function runningStatus(pod: Pod, rt: PodRuntime, nowMs: number): PodStatus {
   const status: PodStatus = {
     phase: 'Running',
-    conditions: conditions(pod, nowMs, { PodReadyToStartContainers: ['True'], Initialized: ['True'], Ready: ['True'], ContainersReady: ['True'] }),
+    conditions: podConditions(pod, nowMs, { PodReadyToStartContainers: ['True'], Initialized: ['True'], Ready: ['True'], ContainersReady: ['True'] }),
     ...ipFields(rt),
     startTime: rfc3339(rt.startTimeMs),
     containerStatuses: containerNames(pod).map((name) => {
@@ -160,7 +129,7 @@ export function terminatedStatus(pod: Pod, rt: PodRuntime, end: Termination): Po
   const reason = terminationReason(end.exitCode);
   const status: PodStatus = {
     phase: end.exitCode === 0 ? 'Succeeded' : 'Failed',
-    conditions: conditions(pod, end.finishedAtMs, {
+    conditions: podConditions(pod, end.finishedAtMs, {
       PodReadyToStartContainers: ['False'],
       Initialized: ['True'],
       Ready: ['False', 'PodCompleted'],
