@@ -1,7 +1,7 @@
 /**
  * The explorer's logs view and terminal in Chromium against `kubarium up --ui`, with a real container: the
  * "node" is test-only, as in kubelet-streaming.test.ts — the kubelet HTTPS server runs in this process over
- * the host's Docker engine, registered as a Node at 127.0.0.1; a loop here plays the kubelet's sync loop.
+ * the host's Docker engine, registered as a Node at 127.0.0.1 (test/support/test-node.ts).
  * A pod's log lines arrive in the logs view while it follows; `echo hello` typed into the terminal (busybox has
  * no bash, so the bridge falls back to sh) prints hello. Screenshots go to test-results/screenshots/.
  * Skips without Chromium or a Docker engine; every container is labelled io.kubarium.test=<id> and removed.
@@ -9,27 +9,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/tools.mjs';
-import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
-import { syncPodToApi } from '../../cluster/kubelet/pod-api.js';
-import { PodSyncer } from '../../cluster/kubelet/pod-sync.js';
-import { DockerRuntime } from '../../cluster/kubelet/runtime/docker-runtime.js';
-import { startKubeletServer, type KubeletServer } from '../../cluster/kubelet/server/index.js';
-import { connectDocker, dockerSkipReason } from '../../cluster/nodes/docker.js';
-import { ensurePodImages } from '../../cluster/nodes/image/pod-images.js';
-import { issueKubeletServingCertificate } from '../../cluster/pki/index.js';
+import { RestClient } from '../../cluster/client/index.js';
+import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
+import { connectDocker } from '../../cluster/nodes/docker.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
 
 const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 const RESULTS = join(repoRoot, 'test-results', 'screenshots');
-const TEST_LABEL = 'io.kubarium.test';
 const testId = `explorer-${process.pid}-${randomBytes(3).toString('hex')}`;
 const NODE = `kubelet-${testId}`;
 const NS = 'default';
@@ -37,14 +31,7 @@ const docker = connectDocker();
 
 async function skipReason(): Promise<string | false> {
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/prereqs.mjs)`;
-  const noEngine = await dockerSkipReason();
-  if (noEngine) return noEngine;
-  try {
-    await ensurePodImages(docker);
-  } catch (err) {
-    return `pod images cannot be built: ${(err as Error).message}`;
-  }
-  return false;
+  return podEngineSkipReason(docker);
 }
 const skip = await skipReason();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,61 +46,17 @@ function ensureRendererBuilt(): void {
 describe('explorer logs and terminal in Chromium, against a real container', { skip, timeout: 300_000 }, () => {
   let cluster: LaunchedCluster;
   let client: RestClient;
-  let kubelet: KubeletServer;
-  let syncer: PodSyncer;
-  let rootDir: string;
+  let node: TestNode;
   let browser: Browser;
   let page: Page;
-  const pods = new Map<string, Pod>();
-  let syncing = true;
-  let syncLoop: Promise<void> = Promise.resolve();
-
-  async function addPod(pod: Pod): Promise<void> {
-    const created = await client.create<Pod>(PODS, { ...pod, spec: { ...pod.spec!, nodeName: NODE, terminationGracePeriodSeconds: 1 } }, { namespace: NS });
-    pods.set(created.metadata!.name!, created);
-    for (let i = 0; i < 300; i++) {
-      const cur = await client.get<Pod>(PODS, created.metadata!.name!, { namespace: NS });
-      if (cur.status?.containerStatuses?.every((s) => s.state?.running) && cur.status.containerStatuses.length === cur.spec?.containers.length) return;
-      await sleep(200);
-    }
-    assert.fail(`pod ${created.metadata?.name} never ran`);
-  }
+  const addPod = (pod: Pod) => node.addPod(pod);
 
   before(async () => {
     ensureRendererBuilt();
     mkdirSync(RESULTS, { recursive: true });
-    rootDir = mkdtempSync(join(tmpdir(), 'kubarium-kubelet-'));
     cluster = await launchCluster({ args: ['--no-scheduler', '--ui'] });
     client = RestClient.fromKubeconfig(cluster.kubeconfig);
-    const runtime = new DockerRuntime({ docker, labels: { [TEST_LABEL]: testId }, rootDir });
-    syncer = new PodSyncer({ runtime, hostIP: '127.0.0.1', labels: { [TEST_LABEL]: testId }, backoffInitialMs: 300, backoffMaxMs: 1000 });
-    const ca = { cert: readFileSync(join(cluster.dataDir, 'pki', 'ca.crt'), 'utf8'), key: readFileSync(join(cluster.dataDir, 'pki', 'ca.key'), 'utf8') };
-    const serving = await issueKubeletServingCertificate({ ca }, NODE, ['127.0.0.1']);
-    kubelet = await startKubeletServer({
-      host: '127.0.0.1',
-      port: 0,
-      nodeName: NODE,
-      tls: serving,
-      clientCA: ca.cert,
-      runtime,
-      client,
-      pods: { get: (ns, name) => (ns === NS ? pods.get(name) : undefined), list: () => [...pods.values()] },
-      config: () => ({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1' }),
-    });
-    await client.create(NODES, { metadata: { name: NODE } });
-    await client.patch(NODES, NODE, {
-      status: {
-        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE }],
-        daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
-      },
-    }, { subresource: 'status', type: 'merge' });
-    syncLoop = (async () => {
-      while (syncing) {
-        for (const pod of [...pods.values()]) await syncPodToApi(client, syncer, pod).catch(() => undefined);
-        await sleep(300);
-      }
-    })();
+    node = await startTestNode({ cluster, client, name: NODE, namespace: NS, testId });
 
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
@@ -124,15 +67,9 @@ describe('explorer logs and terminal in Chromium, against a real container', { s
   });
   after(async () => {
     await browser?.close();
-    syncing = false;
-    await syncLoop;
-    await kubelet?.close();
-    for (const p of pods.values()) await syncer?.removePod(p.metadata!.uid!).catch(() => undefined);
-    const left = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${testId}`] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await node?.stop();
     client?.close();
     await cluster?.stop();
-    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
   });
 
   it("opens a pod's logs from its card and sees new lines arrive; search highlights", async () => {

@@ -2,9 +2,9 @@
  * kubectl logs / exec / attach / cp / port-forward end to end, through the API server's
  * proxy to a kubelet server. The "node" is test-only: the kubelet HTTPS server runs in
  * this process over the host's Docker engine (DockerRuntime), registered as a Node whose
- * InternalIP is 127.0.0.1; its pods are started with the PodSyncer, and a loop here
- * plays the kubelet's sync loop (status to the API). Skips without a Docker engine.
- * Every container is labelled io.kubarium.test=<id> and removed in after().
+ * InternalIP is 127.0.0.1; its pods are started with the PodSyncer in a reduced sync
+ * loop (test/support/test-node.ts). Skips without a Docker engine. Every container is
+ * labelled io.kubarium.test=<id> and removed in after().
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,18 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
-import { syncPodToApi } from '../../cluster/kubelet/pod-api.js';
-import { PodSyncer } from '../../cluster/kubelet/pod-sync.js';
-import { DockerRuntime } from '../../cluster/kubelet/runtime/docker-runtime.js';
-import { startKubeletServer, type KubeletServer } from '../../cluster/kubelet/server/index.js';
+import { RestClient } from '../../cluster/client/index.js';
 import { connectDocker } from '../../cluster/nodes/docker.js';
-import { issueKubeletServingCertificate } from '../../cluster/pki/index.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { kubectlPath, runKubectl } from '../support/kubectl.js';
+import { startTestNode, type TestNode } from '../support/test-node.js';
 import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
 
-const TEST_LABEL = 'io.kubarium.test';
 const testId = `stream-${process.pid}-${randomBytes(3).toString('hex')}`;
 const NODE = `kubelet-${testId}`;
 const NS = 'default';
@@ -40,81 +35,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('kubectl streaming through the API server to a kubelet', { skip, timeout: 300_000 }, () => {
   let cluster: LaunchedCluster;
   let client: RestClient;
-  let kubelet: KubeletServer;
-  let runtime: DockerRuntime;
-  let syncer: PodSyncer;
-  let rootDir: string;
+  let node: TestNode;
   let workDir: string;
-  const pods = new Map<string, Pod>();
-  let syncing = true;
-  let syncLoop: Promise<void> = Promise.resolve();
   const kubectl = (args: string[], opts: { input?: string; timeoutMs?: number; kubeconfig?: string } = {}) =>
     runKubectl(args, { kubeconfig: opts.kubeconfig ?? cluster.kubeconfig, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
-
-  async function addPod(pod: Pod, start = true): Promise<Pod> {
-    const created = await client.create<Pod>(PODS, { ...pod, spec: { ...pod.spec!, nodeName: NODE, terminationGracePeriodSeconds: 1 } }, { namespace: NS });
-    pods.set(created.metadata!.name!, created);
-    if (!start) return created;
-    // Wait until the sync loop has every container running.
-    for (let i = 0; i < 300; i++) {
-      const cur = await client.get<Pod>(PODS, created.metadata!.name!, { namespace: NS });
-      const statuses = cur.status?.containerStatuses ?? [];
-      if (statuses.length === (cur.spec?.containers.length ?? 0) && statuses.every((s) => s.state?.running)) return cur;
-      await sleep(200);
-    }
-    assert.fail(`pod ${created.metadata?.name} never ran`);
-  }
+  const addPod = (pod: Pod, start = true) => node.addPod(pod, start);
 
   before(async () => {
-    rootDir = mkdtempSync(join(tmpdir(), 'kubarium-kubelet-'));
     workDir = mkdtempSync(join(tmpdir(), 'kubarium-stream-'));
     cluster = await launchCluster({ args: ['--no-scheduler'] });
     client = RestClient.fromKubeconfig(cluster.kubeconfig);
-    runtime = new DockerRuntime({ docker, labels: { [TEST_LABEL]: testId }, rootDir });
-    syncer = new PodSyncer({ runtime, hostIP: '127.0.0.1', labels: { [TEST_LABEL]: testId }, backoffInitialMs: 300, backoffMaxMs: 1000 });
-    const ca = { cert: readFileSync(join(cluster.dataDir, 'pki', 'ca.crt'), 'utf8'), key: readFileSync(join(cluster.dataDir, 'pki', 'ca.key'), 'utf8') };
-    const serving = await issueKubeletServingCertificate({ ca }, NODE, ['127.0.0.1']);
-    kubelet = await startKubeletServer({
-      host: '127.0.0.1',
-      port: 0,
-      nodeName: NODE,
-      tls: serving,
-      clientCA: ca.cert,
-      runtime,
-      client,
-      pods: { get: (ns, name) => (ns === NS ? pods.get(name) : undefined), list: () => [...pods.values()] },
-      config: () => ({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1' }),
-    });
-    await client.create(NODES, { metadata: { name: NODE } });
-    await client.patch(NODES, NODE, {
-      status: {
-        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE }],
-        daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } },
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test kubelet', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
-      },
-    }, { subresource: 'status', type: 'merge' });
-    // The kubelet's sync loop, reduced: every pod synced and its status written, over and over.
-    syncLoop = (async () => {
-      while (syncing) {
-        for (const pod of [...pods.values()]) {
-          if (pod.metadata?.labels?.['test/no-sync']) continue;
-          await syncPodToApi(client, syncer, pod).catch(() => undefined);
-        }
-        await sleep(300);
-      }
-    })();
+    node = await startTestNode({ cluster, client, name: NODE, namespace: NS, testId, skipSync: (pod) => !!pod.metadata?.labels?.['test/no-sync'] });
   });
 
   after(async () => {
-    syncing = false;
-    await syncLoop;
-    await kubelet?.close();
-    for (const p of pods.values()) await syncer?.removePod(p.metadata!.uid!).catch(() => undefined);
-    const left = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${testId}`] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+    await node?.stop();
     client?.close();
     await cluster?.stop();
-    rmSync(rootDir, { recursive: true, force: true });
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -336,7 +273,7 @@ current-context: c
     // Straight to the kubelet: no credentials is a 401; the peeker's token lacks nodes/proxy, a 403.
     const direct = (headers: Record<string, string>) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        httpsRequest({ host: '127.0.0.1', port: kubelet.port, path: '/pods', headers, rejectUnauthorized: false }, (res) => {
+        httpsRequest({ host: '127.0.0.1', port: node.port, path: '/pods', headers, rejectUnauthorized: false }, (res) => {
           let body = '';
           res.setEncoding('utf8').on('data', (c: string) => (body += c));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
