@@ -44,6 +44,8 @@ export interface RestClientOptions extends ConnectionConfig {
   userAgent?: string;
   /** Deadline for non-watch requests, ms. Default 60 000. */
   requestTimeoutMs?: number;
+  /** Asked before each request for the bearer token (exec credential plugins, rotated token files); wins over `token`. */
+  tokenSource?: () => Promise<string | undefined>;
 }
 
 export interface SelectorOptions {
@@ -168,6 +170,7 @@ export class RestClient {
   private readonly limiter?: TokenBucket;
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
+  private readonly tokenSource?: () => Promise<string | undefined>;
 
   /** A client for the current context of a kubeconfig file. */
   static fromKubeconfig(path: string, opts: Omit<RestClientOptions, keyof ConnectionConfig> & { context?: string } = {}): RestClient {
@@ -198,6 +201,7 @@ export class RestClient {
     if (opts.qps && opts.qps > 0) this.limiter = new TokenBucket({ qps: opts.qps, burst: opts.burst ?? Math.max(1, Math.ceil(opts.qps * 2)) });
     this.headers = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'kubarium-client' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
+    this.tokenSource = opts.tokenSource;
   }
 
   /** Closes pooled connections; open watches are not affected. */
@@ -205,8 +209,10 @@ export class RestClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, o: RequestOptions, watch: boolean): Promise<http.IncomingMessage> {
+  private async send(method: string, path: string, o: RequestOptions, watch: boolean): Promise<http.IncomingMessage> {
     const headers: Record<string, string> = { ...this.headers };
+    const token = this.tokenSource ? await this.tokenSource() : undefined;
+    if (token) headers.Authorization = `Bearer ${token}`;
     let payload: Buffer | undefined;
     if (o.body !== undefined) {
       payload = Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));

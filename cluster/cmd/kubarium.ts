@@ -1,5 +1,5 @@
 /**
- * The headless launcher: `npm run cluster -- up|down [--data-dir DIR] [--port PORT] [--nodes N]
+ * The headless launcher: `npm run cluster -- up|down|kubeconfig|load-image [--data-dir DIR] [--port PORT] [--nodes N]
  * [--hollow-nodes N] [--controllers LIST] [--etcd-servers URLS] [--ui]`. The same control plane the Electron main process runs, in the
  * foreground: it prints `ready <kubeconfig>` once /readyz answers and stops cleanly on
  * SIGINT/SIGTERM.
@@ -12,6 +12,11 @@ import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
 import { clusterIdFor } from '../controlplane/nodes.js';
 import { connectDocker, downAll, NodeManager } from '../nodes/index.js';
 import { startUi } from '../ui/launch-ui.js';
+import type { ClusterState } from '../ui/explorer-api.js';
+import { kubeconfigPaths } from '../client/kubeconfig-set.js';
+import { RESET_STOP_DEADLINE_MS, stopWithDeadline, wipeCluster } from '../controlplane/reset.js';
+import type { ControlPlaneOptions } from '../controlplane/types.js';
+import { mergeKubeconfig } from '../pki/kubeconfig-merge.js';
 
 const MAX_HOLLOW_NODES = 10_000;
 
@@ -20,6 +25,9 @@ const USAGE = `Usage: npm run cluster -- <command> [options]
 Commands:
   up        Start the control plane (and its nodes) in the foreground
   down      Remove the cluster's node containers, their volumes and network (the data dir stays)
+  kubeconfig --merge [--set-current]
+            Merge a \`kubarium\` cluster, user and context into your kubeconfig (the first file of
+            $KUBECONFIG, else ~/.kube/config), after copying it to <file>.kubarium-backup
   load-image IMAGE...
             Copy images from the host's Docker engine into every running node (like kind load
             docker-image); pods that failed to pull them start at their next retry
@@ -39,8 +47,9 @@ Options for up:
   --etcd-servers URLS    Comma-separated etcd v3 endpoints instead of the embedded store
   --ui                   Also serve the explorer (built renderer, \`npm run build\`) on 127.0.0.1 and print \`ui <url>\`
 
-Options for down and load-image:
+Options for down, kubeconfig and load-image:
   --data-dir DIR         The cluster's data dir (default: as for up)
+  --set-current          kubeconfig --merge: also make \`kubarium\` the current-context
 `;
 
 /** A Go-style duration of one unit (`500ms`, `15s`, `2m`, `1h`), in ms; NaN if it is not one. */
@@ -104,7 +113,7 @@ async function up(argv: string[]): Promise<void> {
   if (nodeMonitorGracePeriodMs !== undefined && !(nodeMonitorGracePeriodMs >= 1000)) fail(`--node-monitor-grace-period must be a duration of at least 1s (e.g. 40s, 2m), got "${graceText}"`);
   const etcdServers = values['etcd-servers']?.split(',').map((s) => s.trim()).filter(Boolean);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const cp = await startControlPlane({
+  const options: ControlPlaneOptions = {
     dataDir: values['data-dir'] ?? defaultDataDir(),
     port,
     host: values.host,
@@ -115,8 +124,18 @@ async function up(argv: string[]): Promise<void> {
     scheduler: !values['no-scheduler'],
     nodeMonitorGracePeriodMs,
     log,
-  }).catch((err: Error) => fail(err.message));
-  const ui = values.ui ? await startUi(cp, log).catch((err: Error) => fail(`--ui: ${err.message}`)) : undefined;
+  };
+  let cp = await startControlPlane(options).catch((err: Error) => fail(err.message));
+  // The explorer's reset: stop (past a deadline, carry on), remove nodes and state, start again on the same port.
+  const reset = async (progress: (state: ClusterState) => void) => {
+    progress('stopping');
+    if (!(await stopWithDeadline(() => cp.stop()))) log(`reset: the control plane did not stop within ${RESET_STOP_DEADLINE_MS / 1000}s, carrying on`);
+    await wipeCluster({ dataDir: options.dataDir, etcdServers, log });
+    progress('starting');
+    cp = await startControlPlane({ ...options, port: cp.port });
+    return cp;
+  };
+  const ui = values.ui ? await startUi(cp, log, { reset }).catch((err: Error) => fail(`--ui: ${err.message}`)) : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -157,6 +176,25 @@ async function down(argv: string[]): Promise<void> {
   process.stdout.write(`removed ${removed.containers.length} container(s), ${removed.volumes.length} volume(s), ${removed.networks.length} network(s)\n`);
 }
 
+async function kubeconfig(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { merge: { type: 'boolean' }, 'set-current': { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return void process.stdout.write(USAGE);
+  const source = join(values['data-dir'] ?? defaultDataDir(), 'kubeconfig');
+  if (!values.merge) return void process.stdout.write(`${source}\n`);
+  let result;
+  try {
+    result = mergeKubeconfig({ source, target: kubeconfigPaths()[0], setCurrent: values['set-current'] });
+  } catch (err) {
+    fail(`kubeconfig --merge: ${(err as Error).message}`);
+  }
+  process.stdout.write(`merged context "kubarium" into ${result.path}${result.backupPath ? ` (backup: ${result.backupPath})` : ''}; current-context: ${result.currentContext ?? '(none)'}\n`);
+}
+
 async function loadImage(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -184,6 +222,8 @@ async function main(): Promise<void> {
       return down(rest);
     case 'load-image':
       return loadImage(rest);
+    case 'kubeconfig':
+      return kubeconfig(rest);
     case undefined:
     case '-h':
     case '--help':

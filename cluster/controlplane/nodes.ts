@@ -137,7 +137,7 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
   o.log('nodes: preparing the node image (built once, then cached)');
   const agentDir = await ensureAgentBundle();
   const images = await ensureClusterImages(docker, { agentDir, log: o.log });
-  const base = new NodeManager({ clusterId, docker, image: images.node.ref, log: o.log });
+  const base = new NodeManager({ clusterId, docker, image: images.preloaded.ref, log: o.log });
   const network = await base.network();
   return {
     clusterId,
@@ -147,7 +147,7 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
       const manager = new NodeManager({
         clusterId,
         docker,
-        image: images.node.ref,
+        image: images.preloaded.ref,
         preloadImages: images.pod.refs,
         apiServerUrl: `https://${network.gateway}:${apiPort}`,
         caCertPem: caCert,

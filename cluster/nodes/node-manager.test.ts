@@ -30,11 +30,19 @@ describe('NodeManager', { skip }, () => {
   let image: string;
 
   before(async () => {
-    image = (await ensureClusterImages(docker, { log: (l) => console.log(l) })).node.ref;
-    manager = new NodeManager({ clusterId, image, docker, apiServerPort: 6443 });
+    const images = await ensureClusterImages(docker, { log: (l) => console.log(l) });
+    image = images.preloaded.ref;
+    // No side-loading at create: the pod images must come with the node image's engine storage.
+    manager = new NodeManager({ clusterId, image, docker, apiServerPort: 6443, preloadImages: [] });
   });
   after(async () => {
     await downAll(docker, clusterId);
+  });
+
+  test('the preloaded node image is made once per image set', async () => {
+    const again = await ensureClusterImages(docker);
+    assert.equal(again.preloaded.ref, image);
+    assert.equal(again.preloaded.built, false);
   });
 
   test('creates two nodes whose engines answer, with the pod images preloaded', async () => {

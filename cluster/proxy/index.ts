@@ -4,7 +4,12 @@
  * both with startKubeProxy and startPodRoutes.
  */
 export { startKubeProxy, PROXY_LABEL_SELECTOR } from './kube-proxy.js';
-export type { KubeProxy, KubeProxyOptions, ProxyMode } from './kube-proxy.js';
+export type { KubeProxy, KubeProxyOptions, ProxyMode, ProxyHealth, ProxyRulesReport } from './kube-proxy.js';
+export { startProxyServers, DEFAULT_HEALTHZ_PORT, DEFAULT_METRICS_PORT } from './http-servers.js';
+export type { ProxyServers, ProxyServersOptions } from './http-servers.js';
+export { parseIptablesSave, programmedRules, userspaceRules } from './programmed-rules.js';
+export type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ServicePortRules, UserspacePortRules } from './programmed-rules.js';
+export { ProxyMetrics } from './metrics.js';
 export { startPodRoutes, desiredPodRoutes, renderPodNetworkRules, ROUTE_PROTOCOL } from './routes.js';
 export type { PodRoute, PodRoutes, PodRoutesOptions } from './routes.js';
 export { execRunner, netnsRunner } from './runner.js';

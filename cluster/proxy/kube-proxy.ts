@@ -11,7 +11,10 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { ENDPOINTSLICES, SERVICES, SharedInformerFactory } from '../client/index.js';
 import type { RestClient } from '../client/index.js';
 import { IptablesProxier, iptablesUsable } from './iptables-proxier.js';
-import { execRunner } from './runner.js';
+import { ProxyMetrics } from './metrics.js';
+import { parseIptablesSave, programmedRules, userspaceRules } from './programmed-rules.js';
+import type { ServicePortRules, UserspacePortRules } from './programmed-rules.js';
+import { execRunner, mustRun } from './runner.js';
 import type { CommandRunner } from './runner.js';
 import { buildServicePorts } from './service-ports.js';
 import type { ServicePortInfo } from './service-ports.js';
@@ -53,8 +56,30 @@ export interface KubeProxyOptions {
   signal?: AbortSignal;
 }
 
+/** What kube-proxy's /rules answers (Kubarium's own endpoint): the rules each Service port has on this node now. */
+export type ProxyRulesReport = { node: string; lastSync: string | null } & (
+  | { mode: 'iptables'; servicePorts: ServicePortRules[] }
+  | { mode: 'userspace'; servicePorts: UserspacePortRules[] }
+);
+
+/** kube-proxy's /healthz state (pkg/proxy/healthcheck/proxy_health.go). */
+export interface ProxyHealth {
+  /** The last successful sync. */
+  lastUpdated?: Date;
+  /** The oldest change not yet synced. */
+  oldestPending?: Date;
+  /** No change has waited longer than the health timeout (2 × --iptables-sync-period). */
+  healthy: boolean;
+}
+
 export interface KubeProxy {
   readonly mode: ProxyMode;
+  readonly metrics: ProxyMetrics;
+  health(): ProxyHealth;
+  /** Reads the rules back (iptables-save) or the listeners, per Service port. */
+  rules(): Promise<ProxyRulesReport>;
+  /** The effective settings, as KubeProxyConfiguration fields (/configz). */
+  configuration(): Record<string, unknown>;
   /** Resolves once the caches synced and the first sync was applied; false if stopped first. */
   waitForFirstSync(signal?: AbortSignal): Promise<boolean>;
   /** Runs a full sync now and waits for it (tests, debugging). */
@@ -98,27 +123,46 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
 
   let current: ServicePortInfo[] = [];
   let firstSynced = false;
+  const metrics = new ProxyMetrics();
+  let lastUpdated: Date | undefined;
+  let oldestPending: Date | undefined = new Date();
+  const syncPeriodMs = opts.syncPeriodMs ?? 30_000;
   const firstWaiters = new Set<(ok: boolean) => void>();
   const runner = new BoundedFrequencyRunner(
     async (full) => {
+      const started = performance.now();
       const ports = buildServicePorts(services.indexer.list(), slices.indexer.list(), opts.nodeName);
-      await proxier.sync(ports, full);
+      try {
+        await proxier.sync(ports, full);
+      } catch (err) {
+        metrics.restoreFailures++;
+        throw err;
+      }
       current = ports;
+      metrics.observeSync((performance.now() - started) / 1000, full);
+      if (proxier instanceof IptablesProxier) metrics.countRules(proxier.lastRules);
+      lastUpdated = new Date();
+      oldestPending = undefined;
       if (!firstSynced) {
         firstSynced = true;
         log(`kube-proxy: ${opts.nodeName}${opts.nodeIP ? ` (${opts.nodeIP})` : ''}: first sync done, ${ports.length} service ports (${mode})`);
         for (const w of [...firstWaiters]) w(true);
       }
     },
-    { minIntervalMs: opts.minSyncPeriodMs ?? 1000, maxIntervalMs: opts.syncPeriodMs ?? 30_000, log: (l) => log(`kube-proxy: ${l}`) },
+    { minIntervalMs: opts.minSyncPeriodMs ?? 1000, maxIntervalMs: syncPeriodMs, log: (l) => log(`kube-proxy: ${l}`) },
   );
 
   let cachesSynced = false;
   const changed = () => {
+    metrics.queued();
+    oldestPending ??= new Date();
     if (cachesSynced) runner.run();
   };
-  const handler = { onAdd: changed, onUpdate: changed, onDelete: changed };
-  const removers = [services.addEventHandler(handler), slices.addEventHandler(handler)];
+  const counting = (count: () => void) => {
+    const on = () => (count(), changed());
+    return { onAdd: on, onUpdate: on, onDelete: on };
+  };
+  const removers = [services.addEventHandler(counting(() => metrics.serviceChanges++)), slices.addEventHandler(counting(() => metrics.endpointChanges++))];
   const abort = new AbortController();
   let stopped = false;
   factory.start();
@@ -140,8 +184,30 @@ export async function startKubeProxy(opts: KubeProxyOptions): Promise<KubeProxy>
   };
   opts.signal?.addEventListener('abort', () => void stop(), { once: true });
 
+  const rules = async (): Promise<ProxyRulesReport> => {
+    const base = { node: opts.nodeName, lastSync: lastUpdated?.toISOString() ?? null };
+    if (proxier instanceof UserspaceProxier) {
+      return { ...base, mode: 'userspace', servicePorts: userspaceRules(current, proxier.listening(), opts.userspace?.nodePortAddress) };
+    }
+    // Read back what the kernel holds, not what was written: another writer may have changed it.
+    const saved = (await mustRun(run, 'iptables-save', ['-t', 'nat'])) + (await mustRun(run, 'iptables-save', ['-t', 'filter']));
+    return { ...base, mode: 'iptables', servicePorts: programmedRules(parseIptablesSave(saved), current) };
+  };
+
   return {
     mode,
+    metrics,
+    health: () => ({ lastUpdated, oldestPending, healthy: !oldestPending || Date.now() - oldestPending.getTime() < 2 * syncPeriodMs }),
+    rules,
+    configuration: () => ({
+      kind: 'KubeProxyConfiguration',
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      hostnameOverride: opts.nodeName,
+      bindAddress: opts.nodeIP ?? '0.0.0.0',
+      clusterCIDR,
+      mode,
+      iptables: { masqueradeAll, masqueradeBit: 14, minSyncPeriod: `${(opts.minSyncPeriodMs ?? 1000) / 1000}s`, syncPeriod: `${syncPeriodMs / 1000}s` },
+    }),
     waitForFirstSync(signal?: AbortSignal) {
       if (firstSynced) return Promise.resolve(true);
       if (stopped || signal?.aborted) return Promise.resolve(false);

@@ -122,6 +122,13 @@ describe('networking in network namespaces', { skip }, () => {
       viaNodePort.every((r) => r.from === (r.name === 'b1' ? '10.244.1.1' : '10.244.2.1')),
       'NodePort traffic is masqueraded (externalTrafficPolicy Cluster)',
     );
+
+    // /rules reads the kernel's rules back: the DNAT targets are the backends.
+    const report = await proxy.rules();
+    assert.equal(report.mode, 'iptables');
+    const web = report.mode === 'iptables' ? report.servicePorts.find((p) => p.name === 'web') : undefined;
+    assert.deepEqual(web?.endpoints.map((e) => [e.destination.split(':')[0], e.probability]), [['10.244.1.2', 0.5], ['10.244.2.2', 1]]);
+    assert.ok(web?.entry.some((r) => r.chain === 'KUBE-NODEPORTS' && r.dport === 30080));
   });
 
   it('sessionAffinity ClientIP pins the client to one backend', async () => {

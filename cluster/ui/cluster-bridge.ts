@@ -6,13 +6,16 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { GVR } from '../client/gvr.js';
-import { loadKubeconfig, type ConnectionConfig } from '../client/kubeconfig.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import type { ContextConnection } from '../client/kubeconfig-set.js';
 import { RestClient, type KubeObject } from '../client/rest-client.js';
 import { toApiError } from './api-error.js';
 import { discoverResources } from './discovery.js';
 import { openExec } from './exec-session.js';
 import { streamPodLogs } from './log-stream.js';
 import { NodeActions, type NodeHost } from './node-actions.js';
+import { nodeProxyGet } from './node-proxy.js';
+import type { NodeProxyResponse } from './explorer-api.js';
 import type { StoreView } from '../controlplane/types.js';
 import type {
   ApiObject,
@@ -50,16 +53,18 @@ export class ClusterBridge implements ExplorerApi {
   private readonly client: RestClient;
   private readonly unwatchers = new Set<() => void>();
   private readonly store: StoreExplorerApi;
-  private readonly connection: ConnectionConfig;
+  private readonly connection: ContextConnection;
   private readonly nodes: NodeActions;
   private readonly sessions = new Set<ExecSession>();
 
   /**
+   * `kubeconfig`: a kubeconfig path, or resolved connection settings (another cluster's context).
    * `storeView`: the control plane's store, read-only, when it runs in this process; `nodeHost`: its node
    * manager and hollow nodes, for the overview's node actions.
    */
-  constructor(kubeconfigPath: string, storeView?: StoreView, nodeHost?: NodeHost) {
-    this.connection = loadKubeconfig(kubeconfigPath);
+  constructor(kubeconfig: string | ContextConnection, storeView?: StoreView, nodeHost?: NodeHost) {
+    // A path: our admin kubeconfig; otherwise a kubeconfig context resolved by cluster/client/kubeconfig-set.ts.
+    this.connection = typeof kubeconfig === 'string' ? loadKubeconfig(kubeconfig) : kubeconfig;
     this.client = new RestClient({ ...this.connection, userAgent: 'kubarium-ui' });
     this.store = storeView ? new StoreExplorer(storeView) : noStore;
     this.nodes = new NodeActions(this.client, nodeHost);
@@ -184,6 +189,10 @@ export class ClusterBridge implements ExplorerApi {
 
   addHollowNodes(count: number): Promise<string[]> {
     return this.nodes.addHollowNodes(count);
+  }
+
+  nodeProxyGet(node: string, path: string, port?: number): Promise<NodeProxyResponse> {
+    return nodeProxyGet(this.client, node, path, port);
   }
 
   storeInfo(): Promise<StoreInfo> {

@@ -246,7 +246,22 @@ export interface NodeActionsApi {
 }
 
 /** What the explorer views call. Failed calls reject with an Error whose message is the Status message. */
-export interface ExplorerApi extends StoreExplorerApi, NodeActionsApi {
+/** A node-proxy answer (GET /api/v1/nodes/{node}[:{port}]/proxy/{path}): the body as text and its type. */
+export interface NodeProxyResponse {
+  contentType: string;
+  body: string;
+}
+
+/** A node's own endpoints, reached through the API server's nodes/proxy (kubelet, kube-proxy). */
+export interface NodeProxyApi {
+  /**
+   * GETs `path` (with its query) on the node: the kubelet when `port` is omitted (HTTPS, 10250), another port of the
+   * node otherwise (plain HTTP, e.g. kube-proxy's 10249). Non-2xx answers reject with the ApiError.
+   */
+  nodeProxyGet(node: string, path: string, port?: number): Promise<NodeProxyResponse>;
+}
+
+export interface ExplorerApi extends StoreExplorerApi, NodeActionsApi, NodeProxyApi {
   /** Every listable kind the API server serves (preferred versions), custom resources included. */
   listResources(): Promise<ResourceKind[]>;
   /** Objects of a kind, in one namespace or (omitted) all. */
@@ -261,6 +276,61 @@ export interface ExplorerApi extends StoreExplorerApi, NodeActionsApi {
   streamLogs(namespace: string, pod: string, options: LogOptions, onEvent: (event: LogEvent) => void): () => void;
   /** A terminal into a container (TTY, v5.channel.k8s.io through the API server), until it exits or is closed. */
   exec(namespace: string, pod: string, options: ExecOptions, onEvent: (event: ExecEvent) => void): ExecSession;
+}
+
+/** A cluster the explorer can open: our own (`kubarium`, first) or a context of the user's kubeconfig. */
+export interface KubeContext {
+  /** `kubarium` for ours; `kubeconfig:<name>` for a kubeconfig context (a merged `kubarium` context is not ours). */
+  id: string;
+  /** The context's name as kubectl shows it. */
+  name: string;
+  cluster: string;
+  user: string;
+  namespace: string | null;
+  server: string | null;
+  /** Our control plane: the store view and node controls work only here. */
+  own: boolean;
+  /** The kubeconfig file defining it; null for ours. */
+  file: string | null;
+}
+
+export interface ContextList {
+  /** Ours first, then the kubeconfig's contexts in file order. */
+  contexts: KubeContext[];
+  /** The id of the context the explorer calls now. */
+  active: string;
+  /** The kubeconfig's current-context, if any. */
+  currentContext: string | null;
+  /** Why the kubeconfig files could not be read, if they could not. */
+  error: string | null;
+}
+
+/** Switching the explorer between our cluster and the user's kubeconfig contexts. */
+export interface ContextsApi {
+  listContexts(): Promise<ContextList>;
+  /** Binds every explorer call to context `id`; rejects with a readable message (nothing changes) when it cannot connect. */
+  useContext(id: string): Promise<KubeContext>;
+}
+
+/** What mergeKubeconfig did. */
+export interface KubeconfigMergeResult {
+  /** The kubeconfig written (first file of $KUBECONFIG, else ~/.kube/config). */
+  path: string;
+  /** The previous file's copy (`<file>.kubarium-backup`), null when there was none. */
+  backupPath: string | null;
+  currentContext: string | null;
+}
+
+/** Host actions on our own cluster. */
+export interface ClusterActionsApi {
+  /** Merges a `kubarium` cluster, user and context into the user's kubeconfig; `setCurrent` also makes it current-context. */
+  mergeKubeconfig(setCurrent: boolean): Promise<KubeconfigMergeResult>;
+  /**
+   * Returns to a fresh cluster with the same settings: stops the control plane (forcing past a deadline), removes
+   * node containers and their network, deletes store, PKI and kubeconfig, starts again. Progress arrives as status
+   * changes (stopping, starting, running); resolves once running.
+   */
+  resetCluster(): Promise<void>;
 }
 
 /** What a WebSocket bridge client sends (web mode). `watch` answers with a result, then `event` frames for its id. */
@@ -286,7 +356,11 @@ export type BridgeRequest =
   | { id: number; method: 'cordonNode'; args: [string, boolean] }
   | { id: number; method: 'drainNode' | 'stopNode' | 'startNode' | 'removeNode'; args: [string] }
   | { id: number; method: 'addNode'; args: [] }
-  | { id: number; method: 'addHollowNodes'; args: [number] };
+  | { id: number; method: 'addHollowNodes'; args: [number] }
+  | { id: number; method: 'nodeProxyGet'; args: [string, string, number | undefined] }
+  | { id: number; method: 'listContexts' | 'resetCluster'; args: [] }
+  | { id: number; method: 'useContext'; args: [string] }
+  | { id: number; method: 'mergeKubeconfig'; args: [boolean] };
 
 /** What the WebSocket bridge server sends back. */
 export type BridgeReply =
@@ -296,4 +370,6 @@ export type BridgeReply =
   /** Events of a `watchStore` (`unwatch` ends it like a watch). */
   | { storeEvent: number; data: StoreEvent[] }
   | { log: number; data: LogEvent }
-  | { exec: number; data: ExecEvent };
+  | { exec: number; data: ExecEvent }
+  /** The host's ClusterStatus changed (reset progress, …). */
+  | { status: ClusterStatus };

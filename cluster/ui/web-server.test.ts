@@ -15,7 +15,7 @@ class TestClient {
       const reply = JSON.parse(String(raw)) as BridgeReply;
       if ('event' in reply) this.events.get(reply.event)?.push(reply.data);
       else if ('storeEvent' in reply) this.storeEvents.get(reply.storeEvent)?.push(...reply.data);
-      else if ('log' in reply || 'exec' in reply) return;
+      else if ('log' in reply || 'exec' in reply || 'status' in reply) return;
       else this.pending.get(reply.id)?.(reply);
     });
   }

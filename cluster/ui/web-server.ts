@@ -9,12 +9,18 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toApiError } from './api-error.js';
-import type { BridgeReply, BridgeRequest, ClusterStatus, ExecSession, ExplorerApi } from './explorer-api.js';
+import { StatusError } from '../api/status.js';
+import type { BridgeReply, BridgeRequest, ClusterActionsApi, ClusterStatus, ContextsApi, ExecSession, ExplorerApi } from './explorer-api.js';
 import { serveStatic } from './static-files.js';
 
 export interface WebUiOptions {
-  bridge: ExplorerApi;
+  /** The explorer's API, or a function giving the one to call now (it changes with the context and after a reset). */
+  bridge: ExplorerApi | (() => ExplorerApi);
   status: () => ClusterStatus;
+  /** Status changes to push to every page (reset progress); returns an unsubscribe function. */
+  onStatus?: (listener: (status: ClusterStatus) => void) => () => void;
+  /** Context switching, kubeconfig merge and reset, when the host offers them. */
+  hostActions?: ContextsApi & ClusterActionsApi;
   /** The built renderer, normally out/renderer. */
   rendererDir: string;
   host?: string;
@@ -79,11 +85,26 @@ function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
   const send = (reply: BridgeReply) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   };
+  const unsubscribeStatus = opts.onStatus?.((status) => send({ status }));
+  const hostActions = (): ContextsApi & ClusterActionsApi => {
+    if (!opts.hostActions) throw new StatusError(503, 'ServiceUnavailable', 'this host cannot switch contexts, merge kubeconfigs or reset the cluster');
+    return opts.hostActions;
+  };
   const call = async (req: BridgeRequest): Promise<unknown> => {
-    const { bridge } = opts;
     switch (req.method) {
+      case 'listContexts':
+        return hostActions().listContexts();
+      case 'useContext':
+        return hostActions().useContext(...req.args);
+      case 'mergeKubeconfig':
+        return hostActions().mergeKubeconfig(...req.args);
+      case 'resetCluster':
+        return hostActions().resetCluster();
       case 'status':
         return opts.status();
+    }
+    const bridge = typeof opts.bridge === 'function' ? opts.bridge() : opts.bridge;
+    switch (req.method) {
       case 'listResources':
         return bridge.listResources();
       case 'list':
@@ -156,6 +177,8 @@ function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
         return bridge.addNode();
       case 'addHollowNodes':
         return bridge.addHollowNodes(...req.args);
+      case 'nodeProxyGet':
+        return bridge.nodeProxyGet(...req.args);
       case 'unwatch': {
         const [id] = req.args;
         watches.get(id)?.();
@@ -179,6 +202,7 @@ function serveSocket(ws: WebSocket, opts: WebUiOptions): void {
     );
   });
   ws.on('close', () => {
+    unsubscribeStatus?.();
     for (const stop of watches.values()) stop();
     watches.clear();
   });

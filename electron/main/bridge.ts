@@ -1,6 +1,9 @@
 /** Main-process side of the KubariumBridge (electron/preload/api.ts). */
 import { BrowserWindow, clipboard, ipcMain, type WebContents } from 'electron';
+import { kubeconfigPaths } from '../../cluster/client/kubeconfig-set.js';
+import { mergeKubeconfig } from '../../cluster/pki/kubeconfig-merge.js';
 import { ClusterBridge } from '../../cluster/ui/cluster-bridge.js';
+import { ContextSwitch } from '../../cluster/ui/context-switch.js';
 import { bridgeChannels, type ApplyMode, type ClusterStatus, type ExecOptions, type ExecSession, type ListFilter, type LogOptions, type ResourceRef } from '../preload/api.js';
 import type { ClusterHost } from './cluster-host.js';
 import { loadPty, openLocalShell } from './local-shell.js';
@@ -8,9 +11,12 @@ import { loadPty, openLocalShell } from './local-shell.js';
 export function serveBridge(host: ClusterHost): void {
   // The cluster half talks to the API server with the admin kubeconfig, once there is one.
   let cluster: ClusterBridge | undefined;
+  // Explorer calls go to the context picked in the header: ours (above), or one of the user's kubeconfig.
+  const contexts = new ContextSwitch({ own: () => cluster, ownServer: () => host.status.apiServerUrl });
   const connected = (): ClusterBridge => {
-    if (!cluster) throw new Error(`the cluster is ${host.status.state}`);
-    return cluster;
+    const current = contexts.current();
+    if (!current) throw new Error(`the cluster is ${host.status.state}`);
+    return current;
   };
   const onStatus = (status: ClusterStatus) => {
     if (status.state === 'running' && status.kubeconfigPath && !cluster) cluster = new ClusterBridge(status.kubeconfigPath, host.storeView, host.controlPlane);
@@ -24,6 +30,13 @@ export function serveBridge(host: ClusterHost): void {
   onStatus(host.status);
 
   ipcMain.handle(bridgeChannels.status, () => host.status);
+  ipcMain.handle(bridgeChannels.listContexts, () => contexts.listContexts());
+  ipcMain.handle(bridgeChannels.useContext, (_e, id: string) => contexts.useContext(id));
+  ipcMain.handle(bridgeChannels.mergeKubeconfig, (_e, setCurrent: boolean) => {
+    if (!host.status.kubeconfigPath) throw new Error(`the cluster is ${host.status.state}: no kubeconfig to merge yet`);
+    return mergeKubeconfig({ source: host.status.kubeconfigPath, target: kubeconfigPaths()[0], setCurrent: setCurrent === true });
+  });
+  ipcMain.handle(bridgeChannels.resetCluster, () => host.reset());
   ipcMain.handle(bridgeChannels.copyText, (_event, text: unknown) => {
     if (typeof text === 'string') clipboard.writeText(text);
   });
@@ -47,6 +60,7 @@ export function serveBridge(host: ClusterHost): void {
   ipcMain.handle(bridgeChannels.addNode, () => connected().addNode());
   ipcMain.handle(bridgeChannels.removeNode, (_e, name: string) => connected().removeNode(name));
   ipcMain.handle(bridgeChannels.addHollowNodes, (_e, count: number) => connected().addHollowNodes(count));
+  ipcMain.handle(bridgeChannels.nodeProxyGet, (_e, node: string, path: string, port?: number) => connected().nodeProxyGet(node, path, port));
 
   // Watches (and store watches) per window, ended when the window goes away.
   const watches = new Map<WebContents, Map<number, () => void>>();

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { startControlPlane } from '../../cluster/controlplane/index.js';
 import { dockerSkipReason } from '../../cluster/nodes/docker.js';
+import { RESET_STOP_DEADLINE_MS, stopWithDeadline, wipeCluster } from '../../cluster/controlplane/reset.js';
 import type { ControlPlane, ControlPlaneOptions, StoreView } from '../../cluster/controlplane/types.js';
 import type { ClusterStatus } from '../preload/api.js';
 
@@ -12,6 +13,9 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
   private plane: ControlPlane | undefined;
   private current: ClusterStatus;
   private stopping: Promise<void> | undefined;
+  private resetting: Promise<void> | undefined;
+  /** The port the reset cluster keeps (the first start's, when the options asked for any free one). */
+  private resetPort: number | undefined;
 
   constructor(private readonly options: ControlPlaneOptions) {
     super();
@@ -38,7 +42,8 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
       // Node containers need a Docker engine; without one the cluster still runs (hollow nodes, every API).
       const noEngine = this.options.nodes ? await dockerSkipReason() : false;
       if (noEngine) this.options.log?.(`no node containers: ${noEngine}`);
-      const plane = await startControlPlane(noEngine ? { ...this.options, nodes: 0 } : this.options);
+      const options = this.resetPort ? { ...this.options, port: this.resetPort } : this.options;
+      const plane = await startControlPlane(noEngine ? { ...options, nodes: 0 } : options);
       this.plane = plane;
       this.update({ state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath });
     } catch (err) {
@@ -59,6 +64,35 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
       }
     })();
     return this.stopping;
+  }
+
+  /**
+   * Back to a fresh cluster with the same settings: stop (carrying on past a deadline if the stop is stuck), remove
+   * node containers and network, delete store, PKI and kubeconfig, start again. Status goes stopping → starting →
+   * running; rejects with the reason when the fresh cluster fails to start. One reset at a time.
+   */
+  reset(): Promise<void> {
+    this.resetting ??= (async () => {
+      const log = this.options.log ?? (() => {});
+      const plane = this.plane;
+      this.plane = undefined;
+      this.update({ state: 'stopping', error: null });
+      try {
+        if (plane) {
+          if (!this.options.port) this.resetPort = plane.port;
+          if (!(await stopWithDeadline(() => this.stopping ?? plane.stop()))) log(`reset: the control plane did not stop within ${RESET_STOP_DEADLINE_MS / 1000}s, carrying on`);
+        }
+        this.stopping = undefined;
+        this.update({ state: 'stopped', apiServerUrl: null, kubeconfigPath: null });
+        await wipeCluster({ dataDir: this.options.dataDir, etcdServers: this.options.etcdServers, log });
+      } catch (err) {
+        this.update({ state: 'failed', error: `reset: ${err instanceof Error ? err.message : String(err)}` });
+        throw err;
+      }
+      await this.start();
+      if (this.current.state !== 'running') throw new Error(this.current.error ?? 'the fresh cluster did not start');
+    })().finally(() => (this.resetting = undefined));
+    return this.resetting;
   }
 
   private update(patch: Partial<ClusterStatus>): void {

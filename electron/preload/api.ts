@@ -7,7 +7,7 @@
  * cluster/ui/explorer-api.ts, because the headless launcher's web mode answers it too
  * (over a WebSocket, cluster/ui/web-server.ts); the renderer imports it from here only.
  */
-import type { ClusterStatus, ExecEvent, ExecSession, ExplorerApi } from '../../cluster/ui/explorer-api.js';
+import type { ClusterActionsApi, ClusterStatus, ContextsApi, ExecEvent, ExecSession, ExplorerApi } from '../../cluster/ui/explorer-api.js';
 
 export type {
   ApiError,
@@ -19,6 +19,11 @@ export type {
   BridgeRequest,
   ClusterState,
   ClusterStatus,
+  ClusterActionsApi,
+  ContextList,
+  ContextsApi,
+  KubeconfigMergeResult,
+  KubeContext,
   DrainResult,
   ExecEvent,
   ExecOptions,
@@ -30,6 +35,7 @@ export type {
   LogOptions,
   NodeContainer,
   NodeControls,
+  NodeProxyResponse,
   ResourceKind,
   ResourceRef,
   StoreEvent,
@@ -39,7 +45,8 @@ export type {
   StoreValue,
 } from '../../cluster/ui/explorer-api.js';
 
-export interface KubariumBridge extends ExplorerApi {
+/** Also: context switching (ContextsApi), kubeconfig merge and reset (ClusterActionsApi). */
+export interface KubariumBridge extends ExplorerApi, ContextsApi, ClusterActionsApi {
   /** The control plane's current status. */
   status(): Promise<ClusterStatus>;
   /** Calls `listener` on every status change; returns an unsubscribe function. */
@@ -98,4 +105,9 @@ export const bridgeChannels = {
   addNode: 'kubarium:add-node',
   removeNode: 'kubarium:remove-node',
   addHollowNodes: 'kubarium:add-hollow-nodes',
+  listContexts: 'kubarium:list-contexts',
+  useContext: 'kubarium:use-context',
+  mergeKubeconfig: 'kubarium:merge-kubeconfig',
+  resetCluster: 'kubarium:reset-cluster',
+  nodeProxyGet: 'kubarium:node-proxy-get',
 } as const;

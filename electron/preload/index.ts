@@ -8,7 +8,11 @@ import {
   type ApiObject,
   type ApplyOutcome,
   type ClusterStatus,
+  type ContextList,
+  type KubeconfigMergeResult,
+  type KubeContext,
   type DrainResult,
+  type NodeProxyResponse,
   type ExecEvent,
   type ExecSession,
   type ExplorerWatchEvent,
@@ -107,6 +111,11 @@ const bridge: KubariumBridge = {
   addNode: () => ipcRenderer.invoke(bridgeChannels.addNode) as Promise<string>,
   removeNode: (name) => ipcRenderer.invoke(bridgeChannels.removeNode, name) as Promise<void>,
   addHollowNodes: (count) => ipcRenderer.invoke(bridgeChannels.addHollowNodes, count) as Promise<string[]>,
+  listContexts: () => ipcRenderer.invoke(bridgeChannels.listContexts) as Promise<ContextList>,
+  useContext: (id) => ipcRenderer.invoke(bridgeChannels.useContext, id) as Promise<KubeContext>,
+  mergeKubeconfig: (setCurrent) => ipcRenderer.invoke(bridgeChannels.mergeKubeconfig, setCurrent) as Promise<KubeconfigMergeResult>,
+  resetCluster: () => ipcRenderer.invoke(bridgeChannels.resetCluster) as Promise<void>,
+  nodeProxyGet: (node, path, port) => ipcRenderer.invoke(bridgeChannels.nodeProxyGet, node, path, port) as Promise<NodeProxyResponse>,
 };
 
 contextBridge.exposeInMainWorld('kubarium', bridge);

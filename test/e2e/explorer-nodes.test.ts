@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/tools.mjs';
 import { dockerSkipReason } from '../../cluster/nodes/docker.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { runKubectl } from '../support/kubectl.js';
 
 const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
@@ -37,6 +38,55 @@ describe('node actions on node containers, in Chromium against `kubarium up --no
   after(async () => {
     await browser?.close();
     await cluster?.stop();
+  });
+
+  it("Network view: a Service's rule on each node DNATs to its pod's IP", async () => {
+    const manifest = `apiVersion: v1
+kind: Pod
+metadata: { name: web, labels: { app: web } }
+spec: { containers: [{ name: web, image: kubarium/http-echo:1, ports: [{ containerPort: 5678 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 5678 }] }
+`;
+    const applied = await runKubectl(['apply', '-f', '-'], { kubeconfig: cluster.kubeconfig, input: manifest });
+    assert.equal(applied.code, 0, applied.stderr);
+    let podIP = '';
+    for (const deadline = Date.now() + 120_000; !podIP && Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+      const r = await runKubectl(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase} {.status.podIP}'], { kubeconfig: cluster.kubeconfig });
+      const [phase, ip] = r.stdout.trim().split(' ');
+      if (phase === 'Running' && ip) podIP = ip;
+    }
+    assert.ok(podIP, 'the web pod runs');
+
+    await page.getByRole('link', { name: 'Network' }).click();
+    await page.locator('button[data-service="default/web"]').click();
+    const rule = page.locator(`.node-rules[data-node="node-1"] .endpoint[data-destination="${podIP}:5678"]`);
+    // kube-proxy syncs within a second or so of the EndpointSlice; Refresh re-reads the node's rules.
+    for (let i = 0; i < 30 && !(await rule.isVisible()); i++) {
+      await page.waitForTimeout(1000);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    await rule.waitFor({ timeout: 5_000 });
+    assert.match(await rule.textContent() ?? '', /KUBE-SEP-[A-Z0-9]{16}/);
+    assert.match(await page.locator('.node-rules[data-node="node-1"] .port h3').textContent() ?? '', /NodePort \d+/);
+    await page.screenshot({ path: join(RESULTS, 'explorer-network.png'), fullPage: true });
+  });
+
+  it("opens a node's kubelet /pods and /spec from its card", async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const card = page.locator('article.node-card[data-node="node-1"]');
+    const pane = (path: string) => page.locator(`.endpoint-pane[data-endpoint="${path}"]`);
+    await card.locator('button[data-endpoint="/pods"]').click();
+    await pane('/pods').locator('pre, [role="alert"]').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-kubelet-pods.png'), fullPage: true });
+    assert.match((await pane('/pods').textContent()) ?? '', /"name": "web"/);
+    await card.locator('button[data-endpoint="/spec"]').click();
+    await pane('/spec').locator('pre.json', { hasText: 'num_cores' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-kubelet-spec.png'), fullPage: true });
+    await page.locator('.endpoint-pane').getByRole('button', { name: 'Close' }).click();
   });
 
   it('stops a node container: the node turns NotReady; starting it brings it back Ready', async () => {

@@ -111,6 +111,19 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     assert.ok(served.some((p) => p.spec?.nodeName !== client0.spec?.nodeName), 'some answers crossed to another node');
   });
 
+  test("kube-proxy's own endpoints through nodes/<node>:<port>/proxy: proxyMode, healthz, metrics and the programmed rules", async () => {
+    assert.equal(await kubectl(['get', '--raw', '/api/v1/nodes/node-1:10249/proxy/proxyMode']), 'iptables');
+    const health = JSON.parse(await kubectl(['get', '--raw', '/api/v1/nodes/node-2:10256/proxy/healthz'])) as { lastUpdated: string; nodeEligible: boolean };
+    assert.ok(health.lastUpdated && health.nodeEligible, JSON.stringify(health));
+    assert.match(await kubectl(['get', '--raw', '/api/v1/nodes/node-1:10249/proxy/metrics']), /^kubeproxy_sync_proxy_rules_duration_seconds_count [1-9]/m);
+    const endpoints = running(await pods('app=web')).map((p) => p.status?.podIP);
+    for (const node of ['node-1', 'node-2', 'node-3']) {
+      const rules = JSON.parse(await kubectl(['get', '--raw', `/api/v1/nodes/${node}:10249/proxy/rules`])) as { servicePorts: Array<{ name: string; endpoints: Array<{ destination: string }> }> };
+      const web = rules.servicePorts.find((p) => p.name === 'web');
+      assert.deepEqual(web?.endpoints.map((e) => e.destination.split(':')[0]).sort(), [...endpoints].sort(), `${node}: DNAT to every web pod`);
+    }
+  });
+
   test('cluster DNS answers the Service name (and search domains) from a pod', async () => {
     const ip = (await kubectl(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
     await eventually(async () => (await client.list<Pod>(PODS, { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' })).items.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 'the cluster DNS pod to be Ready', 120_000);

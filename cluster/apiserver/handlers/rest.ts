@@ -216,7 +216,7 @@ function toStored(r: ApiRequest, obj: KubeObject): KubeObject {
  * Update on top would turn the applier into an Update manager. Upstream's applyPatcher
  * calls only fieldManager.Apply, never UpdateNoErrors (endpoints/handlers/patch.go).
  */
-function isApplyPatch(r: ApiRequest): boolean {
+export function isApplyPatch(r: ApiRequest): boolean {
   return r.req.method === 'PATCH' && mediaType(r.req.headers['content-type']) === 'application/apply-patch+yaml';
 }
 

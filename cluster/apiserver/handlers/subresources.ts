@@ -12,8 +12,8 @@ import { proxyToKubelet } from '../proxy/kubelet-proxy.js';
 import { successStatus, writeJSON } from '../http/respond.js';
 import { deepClone, meta, type KubeObject } from '../storage/object.js';
 import type { HandlerContext } from './context.js';
-import { decodeForResource, respondObject, scopeNamespace, storeOf, toServed } from './rest.js';
-import type { ApiRequest } from './request.js';
+import { decodeForResource, isApplyPatch, respondObject, scopeNamespace, storeOf, toServed } from './rest.js';
+import { defaultFieldManager, type ApiRequest } from './request.js';
 
 type Json = Record<string, unknown>;
 
@@ -82,7 +82,7 @@ export async function handleScale(ctx: HandlerContext, r: ApiRequest): Promise<v
       scale = decodeForResource(r, body, 'Scale', 'autoscaling/v1');
     } else {
       const ct = String(r.req.headers['content-type'] ?? '').split(';')[0].trim();
-      scale = ctx.patch(r.served, currentScale, body, ct, { manager: r.fieldManager ?? 'unknown', force: r.force, subresource: 'scale' });
+      scale = ctx.patch(r.served, currentScale, body, ct, { manager: r.fieldManager ?? defaultFieldManager(r.req), force: r.force, subresource: 'scale' });
     }
     const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
     if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
@@ -97,6 +97,8 @@ export async function handleScale(ctx: HandlerContext, r: ApiRequest): Promise<v
     const md = meta(next);
     md.resourceVersion = current.metadata?.resourceVersion;
     ctx.strategy.prepareForUpdate(r.served, next, served, undefined);
+    // As kube-apiserver's scale handler: the writer owns spec.replicas, with subresource "scale" in its entry.
+    if (!isApplyPatch(r)) ctx.managedFields.recordUpdate(r.served, served, next, r.fieldManager ?? defaultFieldManager(r.req), 'scale');
     return r.served.conversion ? r.served.conversion.toStored(next) : next;
   }, { dryRun: r.dryRun });
   writeJSON(r.res, 200, toScale(r, toServed(r.served, object)), r.negotiated.yaml);

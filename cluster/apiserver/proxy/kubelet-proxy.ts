@@ -74,6 +74,37 @@ async function nodeTarget(ctx: HandlerContext, nodeName: string): Promise<{ host
   return addr;
 }
 
+/**
+ * `[scheme:]name[:port]` of nodes/<id>/proxy (apimachinery's utilnet.SplitSchemeNamePort):
+ * `node-1`, `node-1:10249`, `https:node-1:10250`. Undefined when malformed.
+ */
+export function splitSchemeNamePort(id: string): { scheme: '' | 'http' | 'https'; name: string; port: string } | undefined {
+  const parts = id.split(':');
+  let scheme = '';
+  let name: string;
+  let port = '';
+  if (parts.length === 1) name = parts[0];
+  else if (parts.length === 2) [name, port] = parts;
+  else if (parts.length === 3) [scheme, name, port] = parts;
+  else return undefined;
+  if (!name || (parts.length > 1 && !port) || (scheme !== '' && scheme !== 'http' && scheme !== 'https')) return undefined;
+  if (port && !/^\d+$/.test(port)) return undefined;
+  return { scheme: scheme as '' | 'http' | 'https', name, port };
+}
+
+/**
+ * Where nodes/<id>/proxy goes (node/strategy.go ResourceLocation): no port, or the
+ * kubelet's, is the kubelet over HTTPS with the kubelet client certificate; any other
+ * port is the node's address on that port, plain HTTP unless asked `https:`.
+ */
+async function nodeProxyTarget(ctx: HandlerContext, id: string): Promise<{ host: string; port: number; scheme: 'http' | 'https' }> {
+  const parsed = splitSchemeNamePort(id);
+  if (!parsed) throw badRequest(`invalid node request "${id}"`);
+  const kubelet = await nodeTarget(ctx, parsed.name);
+  if (!parsed.port || Number(parsed.port) === kubelet.port) return { ...kubelet, scheme: 'https' };
+  return { host: kubelet.host, port: Number(parsed.port), scheme: parsed.scheme === 'https' ? 'https' : 'http' };
+}
+
 const enc = encodeURIComponent;
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
@@ -85,7 +116,7 @@ export async function proxyToKubelet(ctx: HandlerContext, kubelet: KubeletConnec
   let target: KubeletTarget;
   if (r.served.info.resource === 'nodes') {
     if (sub !== 'proxy') throw notFound('', `nodes/${sub}`, name);
-    const addr = await nodeTarget(ctx, name);
+    const addr = await nodeProxyTarget(ctx, name);
     const rest = r.info.rest.map(enc).join('/');
     target = { ...addr, path: `/${rest}${r.url.search}` };
   } else {

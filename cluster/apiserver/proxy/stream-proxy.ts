@@ -6,6 +6,7 @@
  * and after its 101 the two connections are spliced. A non-101 answer (an error) is
  * relayed as is.
  */
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,6 +26,8 @@ export interface KubeletTarget {
   port: number;
   /** Path and query on the kubelet. */
   path: string;
+  /** Default https (the kubelet); `http` for nodes/<name>:<port>/proxy to another port of the node. */
+  scheme?: 'http' | 'https';
 }
 
 /** Hop-by-hop headers (RFC 7230 §6.1) and the client's credentials, which are not the kubelet's business. */
@@ -82,7 +85,9 @@ export function statusFromKubelet(code: number, body: string): StatusError {
 export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: KubeletTarget, tls: KubeletTLS, opts: { errorsAsStatus?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const kreq = httpsRequest(
+    // A plain-HTTP node port (kube-proxy's 10249…) gets no client certificate.
+    const request = target.scheme === 'http' ? httpRequest : httpsRequest;
+    const kreq = request(
       {
         host: target.host,
         port: target.port,

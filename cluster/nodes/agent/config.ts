@@ -16,6 +16,10 @@ export interface AgentConfig {
   rootDir: string;
   /** This node's address on the cluster network. */
   hostIP: string;
+  /** kube-proxy's servers (--healthz-bind-address / --metrics-bind-address): address and ports. */
+  proxyBindAddress: string;
+  proxyHealthzPort: number;
+  proxyMetricsPort: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -53,5 +57,16 @@ export function agentConfig(env: Env, interfaces = networkInterfaces()): AgentCo
     cgroupParent: env.KUBARIUM_CGROUP_PARENT || undefined,
     rootDir: env.KUBARIUM_KUBELET_DIR || '/var/lib/kubelet',
     hostIP,
+    // The node network is private to the cluster: kube-proxy serves on every address, as its defaults do.
+    proxyBindAddress: env.KUBARIUM_PROXY_BIND_ADDRESS || '0.0.0.0',
+    proxyHealthzPort: port(env.KUBARIUM_PROXY_HEALTHZ_PORT, 10256),
+    proxyMetricsPort: port(env.KUBARIUM_PROXY_METRICS_PORT, 10249),
   };
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`not a port: ${value}`);
+  return n;
 }

@@ -22,7 +22,7 @@ import { startKubeletServer } from '../../kubelet/server/index.js';
 import { statsHandlers } from '../../kubelet/stats/index.js';
 import { bootstrapClientCertificate } from '../../kubelet/tls-bootstrap.js';
 import { selfSignedKubeletServingCertificate } from '../../pki/index.js';
-import { startKubeProxy, startPodRoutes } from '../../proxy/index.js';
+import { startKubeProxy, startPodRoutes, startProxyServers } from '../../proxy/index.js';
 import { agentConfig } from './config.js';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   const routes = await startPodRoutes({ client, nodeName: cfg.nodeName, log, signal: stop.signal });
   const proxy = await startKubeProxy({ client, nodeName: cfg.nodeName, nodeIP: cfg.hostIP, log, signal: stop.signal });
   log(`kube-proxy: ${proxy.mode} mode`);
+  // kube-proxy's health (10256) and metrics (10249, with /proxyMode, /configz and Kubarium's /rules) servers.
+  const proxyServers = await startProxyServers({ proxy, host: cfg.proxyBindAddress, healthzPort: cfg.proxyHealthzPort, metricsPort: cfg.proxyMetricsPort, log });
   const docker = new Docker();
   const version = await docker.version();
   // A new node gets the pod images (pause, busybox, DNS…) loaded by the host just after its engine
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     stop.abort();
     await server.close();
     await kubelet.stop();
+    await proxyServers.close();
     await proxy.stop();
     await routes.stop();
     client.close();

@@ -6,17 +6,23 @@
 import type Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
 import { ensureNodeImageFromDockerfile } from './dockerfile-build.js';
+import { withBuildLock } from './build-lock.js';
 import { imageId } from './import.js';
+import { defaultCacheDir } from './paths.js';
 import { ensureNodeImage, nodeImageRefs } from './offline-build.js';
 import type { NodeImageOptions, NodeImageResult } from './offline-build.js';
 import { ensurePodImages } from './pod-images.js';
 import type { PodImagesResult } from './pod-images.js';
+import { ensurePreloadedNodeImage } from './preloaded-image.js';
+import type { PreloadedImageResult } from './preloaded-image.js';
 
 export { ensureNodeImage, nodeImageRefs, NODE_IMAGE_REPO, NODE_BASE_IMAGE_REPO, NODE_IMAGE_CHANGES } from './offline-build.js';
 export type { NodeImageOptions, NodeImageResult } from './offline-build.js';
 export { ensureNodeImageFromDockerfile, dockerfileImageRefs } from './dockerfile-build.js';
 export { ensurePodImages, PAUSE_IMAGE, BUSYBOX_IMAGE, HTTP_ECHO_IMAGE, POD_IMAGES, CONTENT_HASH_LABEL } from './pod-images.js';
 export type { PodImagesResult } from './pod-images.js';
+export { ensurePreloadedNodeImage, PRELOADED_NODE_IMAGE_REPO } from './preloaded-image.js';
+export type { PreloadedImageResult } from './preloaded-image.js';
 export { defaultCacheDir, DEFAULT_AGENT_DIR, NODE_IMAGE_DIR } from './paths.js';
 
 export type NodeImageMethod = 'auto' | 'offline' | 'dockerfile';
@@ -29,6 +35,8 @@ export function canBuildOffline(): boolean {
 export interface ClusterImages {
   node: NodeImageResult;
   pod: PodImagesResult;
+  /** The node image with the pod images in its engine: what node containers run. */
+  preloaded: PreloadedImageResult;
 }
 
 /** The node image and the pod images, built when missing ('auto': offline when possible). */
@@ -40,5 +48,8 @@ export async function ensureClusterImages(docker: Docker, opts: NodeImageOptions
     (method === 'auto' && ((await imageId(docker, nodeImageRefs(opts.agentDir).node)) !== undefined || canBuildOffline()));
   const node = offline ? await ensureNodeImage(docker, opts) : await ensureNodeImageFromDockerfile(docker, opts);
   const pod = await ensurePodImages(docker, { cacheDir: opts.cacheDir });
-  return { node, pod };
+  const preloaded = await withBuildLock(opts.cacheDir ?? defaultCacheDir(), 'preloaded-node-image', () =>
+    ensurePreloadedNodeImage(docker, node.ref, pod.refs, { log: opts.log }),
+  );
+  return { node, pod, preloaded };
 }

@@ -9,7 +9,11 @@ import type {
   BridgeReply,
   BridgeRequest,
   ClusterStatus,
+  ContextList,
+  KubeconfigMergeResult,
+  KubeContext,
   DrainResult,
+  NodeProxyResponse,
   ExecEvent,
   ExplorerWatchEvent,
   KubariumBridge,
@@ -63,6 +67,10 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
     }
     if ('exec' in reply) {
       execWatchers.get(reply.exec)?.(reply.data);
+      return;
+    }
+    if ('status' in reply) {
+      for (const listener of statusListeners) listener(reply.status);
       return;
     }
     const waiter = pending.get(reply.id);
@@ -171,6 +179,13 @@ export async function connectWebBridge(url: string): Promise<KubariumBridge> {
       await send({ method: 'removeNode', args: [name] });
     },
     addHollowNodes: (count) => send({ method: 'addHollowNodes', args: [count] }) as Promise<string[]>,
+    listContexts: () => send({ method: 'listContexts', args: [] }) as Promise<ContextList>,
+    useContext: (id) => send({ method: 'useContext', args: [id] }) as Promise<KubeContext>,
+    mergeKubeconfig: (setCurrent) => send({ method: 'mergeKubeconfig', args: [setCurrent] }) as Promise<KubeconfigMergeResult>,
+    resetCluster: async () => {
+      await send({ method: 'resetCluster', args: [] });
+    },
+    nodeProxyGet: (node, path, port) => send({ method: 'nodeProxyGet', args: [node, path, port] }) as Promise<NodeProxyResponse>,
   };
   return bridge;
 }

@@ -4,7 +4,7 @@
  * Installed as `window.kubarium`, so the views reach it exactly as they reach the preload's.
  */
 import { vi } from 'vitest';
-import type { ClusterStatus, ExecEvent, ExecOptions, ExplorerWatchEvent, KubariumBridge, LogEvent, LogOptions, ResourceRef, StoreEvent } from '../../../electron/preload/api';
+import type { ClusterStatus, KubeContext, ExecEvent, ExecOptions, ExplorerWatchEvent, KubariumBridge, LogEvent, LogOptions, ResourceRef, StoreEvent } from '../../../electron/preload/api';
 
 /** A log stream the test feeds. */
 export interface FakeLogStream {
@@ -33,6 +33,8 @@ export interface FakeBridge extends KubariumBridge {
   logStreams: FakeLogStream[];
   execSessions: FakeExecSession[];
 }
+
+const OWN_CONTEXT: KubeContext = { id: 'kubarium', name: 'kubarium', cluster: 'kubarium', user: 'kubarium-admin', namespace: null, server: 'https://127.0.0.1:6443', own: true, file: null };
 
 const RUNNING: ClusterStatus = { state: 'running', apiServerUrl: 'https://127.0.0.1:6443', kubeconfigPath: '/tmp/kubeconfig', dataDir: '/tmp', error: null };
 
@@ -89,6 +91,11 @@ export function fakeBridge(): FakeBridge {
     addNode: vi.fn(async () => 'node-2'),
     removeNode: vi.fn(async () => undefined),
     addHollowNodes: vi.fn(async (n: number) => Array.from({ length: n }, (_, i) => `hollow-node-${i}`)),
+    listContexts: vi.fn(async () => ({ contexts: [OWN_CONTEXT], active: 'kubarium', currentContext: null, error: null })),
+    useContext: vi.fn(async () => OWN_CONTEXT),
+    mergeKubeconfig: vi.fn(async (setCurrent: boolean) => ({ path: '/home/me/.kube/config', backupPath: null, currentContext: setCurrent ? 'kubarium' : null })),
+    resetCluster: vi.fn(async () => undefined),
+    nodeProxyGet: vi.fn(async () => ({ contentType: 'text/plain', body: '' })),
   };
 }
 
