@@ -10,16 +10,24 @@ import { randomSuffix } from '../../storage/resource-store.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 const MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 interface Container {
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+interface VolumeView {
+  name: string;
+  secret?: unknown;
+  configMap?: unknown;
+  projected?: { sources?: { secret?: unknown; configMap?: unknown; serviceAccountToken?: unknown }[] };
 }
 
 interface PodSpecView {
   serviceAccountName?: string;
   serviceAccount?: string;
   automountServiceAccountToken?: boolean;
-  volumes?: { name: string; projected?: unknown }[];
+  volumes?: VolumeView[];
   containers?: Container[];
   initContainers?: Container[];
   ephemeralContainers?: Container[];
@@ -32,6 +40,13 @@ export function serviceAccountAdmission(serviceAccounts: ObjectLister): Admissio
       const info = a.resource.info;
       if (info.group !== '' || info.resource !== 'pods' || a.operation !== 'CREATE' || a.subresource || !a.object) return;
       const spec = (a.object.spec ??= {}) as PodSpecView;
+      // A mirror pod (the API's copy of a kubelet's static pod) gets no account and no token, and may not
+      // reference API objects the node could not have read (upstream's checkMirrorPodForbiddenReferences).
+      if (a.object.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) {
+        const refusal = mirrorPodForbiddenReference(spec);
+        if (refusal) throw forbiddenMessage('', 'pods', a.name ?? a.object.metadata?.name ?? '', refusal);
+        return;
+      }
       const name = spec.serviceAccountName || spec.serviceAccount || 'default';
       spec.serviceAccountName = name;
       spec.serviceAccount = name;
@@ -60,4 +75,15 @@ export function serviceAccountAdmission(serviceAccounts: ObjectLister): Admissio
       for (const c of all) (c.volumeMounts ??= []).push({ name: volumeName, readOnly: true, mountPath: MOUNT_PATH });
     },
   };
+}
+
+function mirrorPodForbiddenReference(spec: PodSpecView): string | undefined {
+  if (spec.serviceAccountName || spec.serviceAccount) return 'a mirror pod may not reference service accounts';
+  for (const v of spec.volumes ?? []) {
+    const sources = v.projected?.sources ?? [];
+    if (v.secret || sources.some((s) => s.secret)) return `volume ${v.name}: a mirror pod may not reference secrets`;
+    if (v.configMap || sources.some((s) => s.configMap)) return `volume ${v.name}: a mirror pod may not reference configmaps`;
+    if (sources.some((s) => s.serviceAccountToken)) return `volume ${v.name}: a mirror pod may not use a service account token`;
+  }
+  return undefined;
 }
