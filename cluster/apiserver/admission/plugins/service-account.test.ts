@@ -19,10 +19,11 @@ const pod = (spec: Record<string, unknown>, annotations?: Record<string, string>
 
 describe('ServiceAccount admission', () => {
   const plugin = serviceAccountAdmission(accounts(['default']));
+  const admit = async (object: KubeObject) => plugin.admit!(attrs(object));
 
   it('gives a pod the default account and mounts its token', async () => {
     const p = pod({});
-    await plugin.admit!(attrs(p));
+    await admit(p);
     const spec = p.spec as { serviceAccountName: string; volumes: { name: string }[]; containers: { volumeMounts: { mountPath: string }[] }[] };
     assert.equal(spec.serviceAccountName, 'default');
     assert.match(spec.volumes[0].name, /^kube-api-access-/);
@@ -30,20 +31,20 @@ describe('ServiceAccount admission', () => {
   });
 
   it('refuses a named account that does not exist', async () => {
-    await assert.rejects(plugin.admit!(attrs(pod({ serviceAccountName: 'missing' }))), /serviceaccount "missing" not found/);
+    await assert.rejects(admit(pod({ serviceAccountName: 'missing' })), /serviceaccount "missing" not found/);
   });
 
   it('leaves a mirror pod without account and token', async () => {
     const p = pod({}, { 'kubernetes.io/config.mirror': 'abc' });
-    await plugin.admit!(attrs(p));
+    await admit(p);
     assert.equal((p.spec as { serviceAccountName?: string }).serviceAccountName, undefined);
     assert.equal((p.spec as { volumes?: unknown[] }).volumes, undefined);
   });
 
   it('refuses a mirror pod referencing accounts, secrets or configmaps', async () => {
     const mirror = { 'kubernetes.io/config.mirror': 'abc' };
-    await assert.rejects(plugin.admit!(attrs(pod({ serviceAccountName: 'default' }, mirror))), /may not reference service accounts/);
-    await assert.rejects(plugin.admit!(attrs(pod({ volumes: [{ name: 's', secret: { secretName: 'x' } }] }, mirror))), /may not reference secrets/);
-    await assert.rejects(plugin.admit!(attrs(pod({ volumes: [{ name: 'c', projected: { sources: [{ configMap: { name: 'x' } }] } }] }, mirror))), /may not reference configmaps/);
+    await assert.rejects(admit(pod({ serviceAccountName: 'default' }, mirror)), /may not reference service accounts/);
+    await assert.rejects(admit(pod({ volumes: [{ name: 's', secret: { secretName: 'x' } }] }, mirror)), /may not reference secrets/);
+    await assert.rejects(admit(pod({ volumes: [{ name: 'c', projected: { sources: [{ configMap: { name: 'x' } }] } }] }, mirror)), /may not reference configmaps/);
   });
 });

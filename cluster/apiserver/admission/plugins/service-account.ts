@@ -20,7 +20,7 @@ interface VolumeView {
   name: string;
   secret?: unknown;
   configMap?: unknown;
-  projected?: { sources?: { secret?: unknown; configMap?: unknown; serviceAccountToken?: unknown }[] };
+  projected?: { defaultMode?: number; sources?: { secret?: unknown; configMap?: unknown; serviceAccountToken?: unknown; downwardAPI?: unknown }[] };
 }
 
 interface PodSpecView {
