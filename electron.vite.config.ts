@@ -37,6 +37,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: path('./out/renderer'),
+      // electron-vite leaves bundles unminified; the renderer is also served to browsers in web mode.
+      minify: 'esbuild',
       rollupOptions: { input: { index: path('./renderer/index.html') } },
     },
   },

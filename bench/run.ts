@@ -16,6 +16,7 @@ import { benchScheduler } from './scheduler.js';
 import { benchSchedulingLoad } from './scheduling-load.js';
 import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
 import { benchStore } from './store.js';
+import { benchUi } from './ui.js';
 
 interface RunOptions {
   quick: boolean;
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, { what: string; run: (o: RunOptions) => Promise
   cluster: { what: 'up --nodes 3 in time-to-k8s phases, pod start latency vs docker run, node agent memory', run: (o) => benchCluster(o) },
   hollow: { what: '1,000 hollow nodes Ready and 10,000 pods Running through the control plane', run: (o) => benchHollow(o) },
   'scheduling-load': { what: 'the scheduler binding 10,000 pods on 1,000 hollow nodes, and API GET p99 meanwhile', run: (o) => benchSchedulingLoad(o) },
+  ui: { what: 'the explorer in Chromium: launch to interactive, overview frame rate and memory with 100 nodes / 1,000 pods', run: (o) => benchUi(o) },
 };
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
@@ -45,7 +47,7 @@ ${Object.entries(BENCHMARKS)
 
 Options:
   --quick          small counts (a smoke run; figures not comparable)
-  --cpu-prof DIR   write V8 CPU profiles of the API server processes into DIR
+  --cpu-prof DIR   write V8 CPU profiles of the API server processes into DIR (ui: of the page while pods arrive)
   --heap-snapshot DIR  write a V8 heap snapshot of the API server process after the load into DIR
   --backends LIST  stores the apiserver benchmark runs on (default sqlite,etcd)
 `;

@@ -31,6 +31,8 @@ export interface ControlPlaneProcess {
   readonly kubeconfigPath: string;
   /** Milliseconds from spawn to the `ready` line. */
   readonly startupMs: number;
+  /** With `--ui`: the explorer's address (the `ui <url>` line) and milliseconds from spawn to that line. */
+  readonly ui?: { url: string; lineMs: number };
   /** Resident set size of the server process now, and its peak so far (VmHWM; undefined off Linux); NaN once it has exited. */
   memory(): MemoryReading;
   /** Why the server is gone (exit code or signal), or undefined while it runs. */
@@ -106,6 +108,7 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   };
 
   let kubeconfigPath: string;
+  let ui: { url: string; lineMs: number } | undefined;
   try {
     kubeconfigPath = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`control plane not ready within ${opts.readyTimeoutMs ?? 60_000} ms`)), opts.readyTimeoutMs ?? 60_000);
@@ -113,6 +116,8 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (s: string) => {
         out += s;
+        const uiLine = ui ? null : /^ui (\S+)$/m.exec(out);
+        if (uiLine) ui = { url: uiLine[1], lineMs: performance.now() - t0 };
         const m = /^ready (.+)$/m.exec(out);
         if (m) {
           clearTimeout(timer);
@@ -135,6 +140,7 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
     dataDir,
     kubeconfigPath,
     startupMs,
+    ui,
     memory: () => readMemory(pid),
     exitStatus: () => (child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : undefined),
     logTail: () => stderrTail.join(''),

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { CONTROLLERS, selectControllers } from '../controllers/manager.js';
 import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
 import { clusterIdFor } from '../controlplane/nodes.js';
+import { ProgressFeed } from '../controlplane/progress.js';
 import { connectDocker, downAll, NodeManager } from '../nodes/index.js';
 import { startUi } from '../ui/launch-ui.js';
 import type { ClusterState } from '../ui/explorer-api.js';
@@ -124,6 +125,8 @@ async function up(argv: string[]): Promise<void> {
     scheduler: !values['no-scheduler'],
     nodeMonitorGracePeriodMs,
     log,
+    // One feed across resets, so the explorer's progress area keeps its history.
+    progress: new ProgressFeed(),
   };
   let cp = await startControlPlane(options).catch((err: Error) => fail(err.message));
   // The explorer's reset: stop (past a deadline, carry on), remove nodes and state, start again on the same port.

@@ -11,6 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { PODS, SharedInformerFactory } from '../client/index.js';
 import type { RestClient } from '../client/index.js';
 import type { NodeManager } from '../nodes/node-manager.js';
+import { noProgress, type ProgressSink } from './progress.js';
 
 const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
@@ -25,7 +26,8 @@ export interface ImageSideloader {
   stop(): Promise<void>;
 }
 
-export function startImageSideloader(o: { client: RestClient; docker: Docker; manager: NodeManager; nodeNames: () => string[]; log: (line: string) => void }): ImageSideloader {
+export function startImageSideloader(o: { client: RestClient; docker: Docker; manager: NodeManager; nodeNames: () => string[]; log: (line: string) => void; progress?: ProgressSink }): ImageSideloader {
+  const progress = o.progress ?? noProgress;
   const informers = new SharedInformerFactory(o.client, { log: () => {} });
   const pods = informers.informerFor<Pod>(PODS, { fieldSelector: 'spec.nodeName!=' });
   // node/image pairs already tried: one attempt each (a retry after the image changes on the host is `load-image`'s job).
@@ -43,8 +45,15 @@ export function startImageSideloader(o: { client: RestClient; docker: Docker; ma
         } catch {
           return; // not on the host either: the pull error stands
         }
-        const loaded = await o.manager.loadImage(node, image);
-        if (loaded.length) o.log(`nodes: loaded ${image} from the host's engine into ${node} (the node could not pull it)`);
+        const task = progress.start(`Load ${image} into ${node}`, { phase: "copying from the host's engine" });
+        try {
+          const loaded = await o.manager.loadImage(node, image);
+          task.finish(loaded.length ? 'loaded' : 'already there');
+          if (loaded.length) o.log(`nodes: loaded ${image} from the host's engine into ${node} (the node could not pull it)`);
+        } catch (err) {
+          task.fail(err);
+          throw err;
+        }
       })().catch((err: Error) => o.log(`nodes: loading ${image} into ${node}: ${err.message}`));
     }
   };

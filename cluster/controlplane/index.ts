@@ -16,6 +16,7 @@ import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
 import { startComponentsInProcess, startComponentsThread } from './components-thread.js';
 import { prepareNodes } from './nodes.js';
+import { ProgressFeed, type ProgressHandle } from './progress.js';
 import type { ClusterNodes } from './nodes.js';
 import { RestClient } from '../client/index.js';
 import type { ComponentsThread } from './components-thread.js';
@@ -78,9 +79,25 @@ function waitReady(url: string, ca: string, cert: string, key: string, timeoutMs
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const log = opts.log ?? (() => {});
   const host = opts.host ?? '127.0.0.1';
+  const progress = opts.progress ?? new ProgressFeed();
+  // Phases of the start as the explorer's progress area shows them; node images and node starts report their own tasks.
+  const startTask = progress.start('Start the control plane', { total: opts.nodes ? 5 : 4, phase: 'preparing the data folder' });
+  try {
+    const plane = await startPlane(opts, log, host, progress, startTask);
+    startTask.finish('running');
+    return plane;
+  } catch (err) {
+    startTask.fail(err);
+    throw err;
+  }
+}
+
+async function startPlane(opts: ControlPlaneOptions, log: (line: string) => void, host: string, progress: ProgressFeed, startTask: ProgressHandle): Promise<ControlPlane> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   // Node containers reach the API server at their network's gateway: that address goes into the serving certificate.
-  const prepared = opts.nodes ? await prepareNodes({ dataDir: opts.dataDir, log }) : undefined;
+  if (opts.nodes) startTask.phase('node images and network', 0);
+  const prepared = opts.nodes ? await prepareNodes({ dataDir: opts.dataDir, log, progress }) : undefined;
+  startTask.phase('certificates and store');
   const addresses = hostAddresses();
   const extra = [...(opts.extraSANs ?? []), ...(prepared ? [prepared.network.gateway] : [])];
   const pki = await loadOrCreateClusterPKI(join(opts.dataDir, 'pki'), {
@@ -89,6 +106,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   const store = await openStore(opts);
   let apiserver;
+  startTask.phase('API server');
   // The scheduler's and controllers' own metrics join the API server's /metrics once they run.
   let componentMetrics: (() => Promise<string>) | undefined;
   try {
@@ -112,6 +130,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let nodes: ClusterNodes | undefined;
   try {
     await waitReady(url, pki.ca.cert, pki.admin.cert, pki.admin.key);
+    startTask.phase('scheduler and controllers');
     // Scheduler, controller manager and hollow nodes: API clients of their own, started once the API answers.
     // On this event loop by default; KUBARIUM_COMPONENTS_THREAD=1 runs them in a worker thread (see components-thread.ts
     // for why that is not the default yet).
@@ -135,6 +154,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
   if (prepared) {
     const admin = new RestClient({ server: url, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, userAgent: 'kubarium-nodes' });
+    startTask.phase(`${opts.nodes} node${opts.nodes === 1 ? '' : 's'}`);
     try {
       nodes = await prepared.start({ count: opts.nodes ?? 0, apiPort: apiserver.port, caCert: pki.ca.cert, client: admin });
     } catch (err) {
@@ -154,6 +174,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     dataDir: opts.dataDir,
     nodeManager: nodes?.manager,
     clusterId: prepared?.clusterId,
+    progress,
     addNode: nodes && (() => nodes!.add()),
     removeNode: nodes && ((name: string) => nodes!.remove(name)),
     storeView: {
@@ -170,7 +191,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       return { apiserver: why === undefined ? { ready: true } : { ready: false, message: why }, ...(await components.health()) };
     },
     metrics: () => components.metrics(),
-    addHollowNodes: (n) => components.addHollowNodes(n),
+    addHollowNodes: (n) =>
+      progress.track(`Add ${n} hollow node${n === 1 ? '' : 's'}`, async (task) => {
+        const names = await components.addHollowNodes(n);
+        task.finish(`registered ${names.join(', ')}`);
+        return names;
+      }, { phase: 'registering' }),
     hollowNodes: () => components.hollowNodeStatus(),
     stop: () =>
       (stopped ??= (async () => {

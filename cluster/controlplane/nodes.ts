@@ -24,6 +24,7 @@ import { NodeManager } from '../nodes/node-manager.js';
 import type { ClusterNetwork } from '../nodes/network.js';
 import { startHostPorts } from './host-ports.js';
 import { startImageSideloader } from './image-sideloader.js';
+import { noProgress, type ProgressHandle, type ProgressSink } from './progress.js';
 import { closeServer, forwardTcp } from './tcp-forward.js';
 
 export const BOOTSTRAP_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
@@ -129,14 +130,15 @@ export interface ClusterNodes {
  * Before the API server starts (its serving certificate must name the network's gateway):
  * images built or found, the network created, the privilege mode detected.
  */
-export async function prepareNodes(o: { dataDir: string; log: (line: string) => void }): Promise<PreparedNodes> {
+export async function prepareNodes(o: { dataDir: string; log: (line: string) => void; progress?: ProgressSink }): Promise<PreparedNodes> {
+  const progress = o.progress ?? noProgress;
   const docker = connectDocker();
   const why = await dockerSkipReason();
   if (why) throw new Error(`--nodes needs a Docker engine: ${why}`);
   const clusterId = clusterIdFor(o.dataDir);
   o.log('nodes: preparing the node image (built once, then cached)');
   const agentDir = await ensureAgentBundle();
-  const images = await ensureClusterImages(docker, { agentDir, log: o.log });
+  const images = await ensureClusterImages(docker, { agentDir, log: o.log, progress });
   const base = new NodeManager({ clusterId, docker, image: images.preloaded.ref, log: o.log });
   const network = await base.network();
   return {
@@ -155,8 +157,14 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
       });
       const token = bootstrapTokenFor(o.dataDir);
       await ensureBootstrapToken(client, token);
-      const existing = await manager.adopt({ start: true });
+      // Nodes a previous run left: started again, engines awaited (a task only when there are some).
+      const adopting = (await manager.list()).length ? progress.start('Start the existing nodes', { phase: 'starting their containers and engines' }) : undefined;
+      const existing = await manager.adopt({ start: true }).catch((err: unknown) => {
+        adopting?.fail(err);
+        throw err;
+      });
       const names = existing.map((n) => n.name);
+      adopting?.finish(`started ${names.join(', ')}`);
       const claimed: string[] = [];
       // One node at a time takes a name and a pod CIDR; the containers then start in parallel.
       const claim = async (): Promise<{ name: string; podCIDR: string }> => {
@@ -171,15 +179,43 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
         claimed.push(podCIDR);
         return { name, podCIDR };
       };
-      const create = async (c: { name: string; podCIDR: string }) => manager.create({ ...c, bootstrapToken: `${token.id}.${token.secret}` });
+      // A node's start, step by step: container, engine, pod images (NodeManager), then TLS bootstrap and Ready (the API).
+      const tasks = new Map<string, ProgressHandle>();
+      const create = async (c: { name: string; podCIDR: string }) => {
+        const task = progress.start(`Start node ${c.name}`, { total: NODE_START_PHASES.length, phase: NODE_START_PHASES[0] });
+        tasks.set(c.name, task);
+        const step = (phase: string) => task.phase(phase, Math.max(0, (NODE_START_PHASES as readonly string[]).indexOf(phase)));
+        try {
+          return await manager.create({ ...c, bootstrapToken: `${token.id}.${token.secret}` }, { onPhase: step });
+        } catch (err) {
+          task.fail(err);
+          throw err;
+        }
+      };
+      const untilReady = async (which: string[]) => {
+        const seen = new Map<string, string>();
+        try {
+          await waitReady(client, which, readyTimeoutMs, (name, phase) => {
+            if (seen.get(name) === phase) return;
+            seen.set(name, phase);
+            tasks.get(name)?.phase(phase, NODE_START_PHASES.indexOf(phase));
+          });
+          for (const name of which) tasks.get(name)?.finish('Ready');
+        } catch (err) {
+          for (const name of which) tasks.get(name)?.fail(err);
+          throw err;
+        } finally {
+          for (const name of which) tasks.delete(name);
+        }
+      };
       const fresh = [];
       while (names.length < count) fresh.push(await claim());
       // Addons first (as kubeadm applies CoreDNS at init): their pods are scheduled as soon as a node is Ready.
       await ensureDnsAddon(client, { image: images.pod.dns });
       await Promise.all(fresh.map(create));
-      await waitReady(client, names, readyTimeoutMs);
+      await untilReady(names);
       o.log(`nodes: ${names.join(', ')} Ready`);
-      const sideloader = startImageSideloader({ client, docker, manager, nodeNames: () => names, log: o.log });
+      const sideloader = startImageSideloader({ client, docker, manager, nodeNames: () => names, log: o.log, progress });
       const hostPorts = startHostPorts({ client, log: o.log });
       return {
         manager,
@@ -187,7 +223,7 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
         async add() {
           const c = await claim();
           await create(c);
-          await waitReady(client, [c.name], readyTimeoutMs);
+          await untilReady([c.name]);
           return c.name;
         },
         async remove(name) {
@@ -209,12 +245,21 @@ export async function prepareNodes(o: { dataDir: string; log: (line: string) => 
   };
 }
 
-async function waitReady(client: RestClient, names: string[], timeoutMs: number): Promise<void> {
+/**
+ * The steps of a node start as its progress task shows them. The agent's kubelet first gets its client certificate
+ * (the bootstrap token's CSR, approved and signed by the controller manager) and only then registers its Node:
+ * until the Node exists the node is in TLS bootstrap.
+ */
+export const NODE_START_PHASES = ['creating the container', 'starting its engine', 'loading pod images', 'TLS bootstrap', 'waiting for Ready'] as const;
+
+async function waitReady(client: RestClient, names: string[], timeoutMs: number, onPhase?: (name: string, phase: (typeof NODE_START_PHASES)[number]) => void): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const nodes = (await client.list<Node>(NODES)).items;
     const ready = new Set(nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata!.name!));
     const missing = names.filter((n) => !ready.has(n));
+    const registered = new Set(nodes.map((n) => n.metadata?.name));
+    for (const name of missing) onPhase?.(name, registered.has(name) ? 'waiting for Ready' : 'TLS bootstrap');
     if (missing.length === 0) return;
     if (Date.now() > deadline) throw new Error(`nodes not Ready within ${Math.round(timeoutMs / 1000)} s: ${missing.join(', ')}`);
     await new Promise((r) => setTimeout(r, 250));

@@ -3,6 +3,7 @@ import type { ComponentsHealth } from './components.js';
 import type { HollowNodesOptions, HollowNodeStatus } from '../nodes/hollow/index.js';
 import type { NodeManager } from '../nodes/node-manager.js';
 import type { Store } from '../store/types.js';
+import type { ProgressFeed } from './progress.js';
 
 export type { KeyValue as StoreKeyValue, WatchEvent as StoreWatchEvent } from '../store/types.js';
 
@@ -25,6 +26,8 @@ export interface ControlPlaneOptions {
   extraSANs?: string[];
   /** Receives one-line log messages. */
   log?: (line: string) => void;
+  /** Where long work (image builds, node starts, image loads) reports its progress; default a feed of its own. */
+  progress?: ProgressFeed;
   /** Docker-container nodes (real kubelets over nested engines) to run; existing ones are adopted. Default 0. */
   nodes?: number;
   /** Hollow (simulated, container-less) nodes to register at start. Default 0. */
@@ -54,6 +57,8 @@ export interface ControlPlane {
   readonly dataDir: string;
   /** The store, read-only (the explorer's store view). */
   readonly storeView?: StoreView;
+  /** Long work as it happens (the options' feed, or one of its own). */
+  readonly progress: ProgressFeed;
   /** API server readiness (/readyz, asked now), scheduler, controller loops and hollow nodes. */
   health(): Promise<ControlPlaneHealth>;
   /** Prometheus text of the components /metrics of the API server does not cover (leader election, workqueues, scheduler). */

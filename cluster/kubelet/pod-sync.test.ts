@@ -19,6 +19,8 @@ class FakeRuntime implements ContainerRuntime {
   /** Container name → exit code it exits with as soon as it starts. */
   exitOnStart = new Map<string, number>();
   missingImages = new Set<string>();
+  /** Images the fake pulls (once) before they are present. */
+  remoteImages = new Set<string>();
   pulls: string[] = [];
   stops: Array<{ name: string; grace: number }> = [];
   private n = 0;
@@ -42,8 +44,13 @@ class FakeRuntime implements ContainerRuntime {
   async removePodSandbox(id: string) {
     this.sandboxes = this.sandboxes.filter((s) => s.id !== id);
   }
-  async ensureImage(image: string) {
+  async ensureImage(image: string, _policy?: unknown, onPull?: () => void) {
+    if (this.remoteImages.has(image)) {
+      onPull?.();
+      this.remoteImages.delete(image);
+    }
     if (this.missingImages.has(image)) {
+      onPull?.();
       this.pulls.push(image);
       throw new ImagePullError(`failed to pull image "${image}": not found`);
     }
@@ -137,6 +144,24 @@ test('OnFailure restarts only failures; Never leaves the pod Failed', async () =
   assert.equal(r.requeueAfterMs, undefined);
   assert.equal(rt.sandboxes.find((s) => s.pod.uid === 'uid-2')?.state, 'notready', 'a finished pod\'s sandbox is stopped');
   assert.equal(r.status.podIP, rt.sandboxes.find((s) => s.pod.uid === 'uid-2')?.ip, 'and it keeps its IP');
+});
+
+test('Pulling then Pulled when a pull happens, Pulled "already present" otherwise, Failed when the pull fails', async () => {
+  const rt = new FakeRuntime(() => 0);
+  rt.remoteImages.add('fresh:1');
+  rt.missingImages.add('gone:1');
+  const events: string[] = [];
+  const syncer = new PodSyncer({ runtime: rt, hostIP: '172.18.0.2', now: () => 0, onEvent: (_pod, type, reason, message) => events.push(`${type} ${reason} ${message}`) });
+  await syncer.syncPod(makePod({ containers: [{ name: 'a', image: 'fresh:1' }, { name: 'b', image: 'img:1' }] }));
+  await syncer.syncPod({ ...makePod({ containers: [{ name: 'c', image: 'gone:1' }] }), metadata: { name: 'q', namespace: 'default', uid: 'uid-9' } });
+  const pulls = events.filter((e) => /Pull|Failed/.test(e));
+  assert.deepEqual(pulls, [
+    'Normal Pulling Pulling image "fresh:1"',
+    'Normal Pulled Successfully pulled image "fresh:1" in 0ms',
+    'Normal Pulled Container image "img:1" already present on machine',
+    'Normal Pulling Pulling image "gone:1"',
+    'Warning Failed failed to pull image "gone:1": not found',
+  ]);
 });
 
 test('ErrImagePull, then ImagePullBackOff until the back-off ends, then a new pull', async () => {

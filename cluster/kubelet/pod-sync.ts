@@ -60,7 +60,7 @@ export interface PodSyncerOptions {
   probes?: ProbeResults;
   /** Runs postStart and preStop hooks (lifecycle.ts); without it hooks are skipped. */
   hooks?: HookRunner;
-  /** Called for the events the kubelet would record (Pulled, Created, Started, BackOff, Failed, Killing, FailedPostStartHook, FailedPreStopHook). */
+  /** Called for the events the kubelet would record (Pulling, Pulled, Created, Started, BackOff, Failed, Killing, FailedPostStartHook, FailedPreStopHook). */
   onEvent?: (pod: Pod, type: PodEventType, reason: string, message: string) => void;
 }
 
@@ -280,8 +280,14 @@ export class PodSyncer {
       state.waiting[spec.name] = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
       return;
     }
+    // As the kubelet's image manager: Pulling when a pull begins, then Pulled (pulled in N ms, or already present).
+    let pullStarted: number | undefined;
     try {
-      await this.rt.ensureImage(image, pullPolicy(spec));
+      await this.rt.ensureImage(image, pullPolicy(spec), () => {
+        pullStarted = this.now();
+        this.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+      });
+      this.event(pod, 'Normal', 'Pulled', pullStarted === undefined ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${this.now() - pullStarted}ms`);
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
       if (err.reason === 'ErrImagePull') this.imageBackoff.next(imageKey);

@@ -73,6 +73,8 @@ export interface CreateNodeOptions {
   /** Wait until the node's engine answers and preload images (default true). */
   waitForEngine?: boolean;
   engineTimeoutMs?: number;
+  /** Hears each step as it begins: `creating the container`, `starting its engine`, `loading pod images`. */
+  onPhase?: (phase: string) => void;
 }
 
 export interface DownResult {
@@ -146,6 +148,7 @@ export class NodeManager {
     const mode = net.privilegeMode ?? 'explicit';
     const labels = { ...nodeLabels(this.clusterId, spec.name), ...(spec.podCIDR ? { [POD_CIDR_LABEL]: spec.podCIDR } : {}) };
     const volume = nodeVolumeName(this.clusterId, spec.name);
+    opts.onPhase?.('creating the container');
     await this.docker.createVolume({ Name: volume, Labels: labels });
     let container: Docker.Container;
     try {
@@ -173,8 +176,10 @@ export class NodeManager {
     }
     await container.start();
     if (opts.waitForEngine !== false) {
+      opts.onPhase?.('starting its engine');
       await this.waitForEngine(spec.name, { timeoutMs: opts.engineTimeoutMs });
       const preload = [...(this.opts.preloadImages ?? POD_IMAGES)];
+      opts.onPhase?.('loading pod images');
       if (preload.length > 0) await this.loadImage(spec.name, preload);
     }
     this.log(`nodes: created node ${spec.name}`);

@@ -18,6 +18,31 @@ export interface ClusterStatus {
   dataDir: string;
   /** Why the control plane failed, when state is 'failed'. */
   error: string | null;
+  /** Long work of the host (image builds, node starts, image loads): running tasks and the latest finished ones, oldest first. */
+  progress?: ProgressTask[];
+}
+
+/**
+ * One piece of long work as the control plane reports it (cluster/controlplane/progress.ts): a node image build, a
+ * node start (container → engine → TLS bootstrap → Ready), an image loaded into a node.
+ */
+export interface ProgressTask {
+  /** Unique within the host's run, e.g. `t7`. */
+  id: string;
+  /** What the work is, e.g. `Start node node-2`. */
+  title: string;
+  /** The step it is at now, e.g. `TLS bootstrap`; the last step once finished. */
+  phase: string;
+  /** Steps done of `total`; `total` null when the work cannot say how much is left (indeterminate). */
+  done: number;
+  total: number | null;
+  /** ISO timestamps. */
+  started: string;
+  finished: string | null;
+  /** Why it failed, as a readable sentence; null while running or when it succeeded. */
+  error: string | null;
+  /** The latest log line of the work, for the details popover. */
+  detail: string | null;
 }
 
 /** A resource as discovery reports it (/api/v1, /apis/<group>/<version>). */

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { StatusError } from '../api/status.js';
 import { kubeconfigPaths } from '../client/kubeconfig-set.js';
+import { coalesce, type ProgressFeed } from '../controlplane/progress.js';
 import type { StoreView } from '../controlplane/types.js';
 import { mergeKubeconfig } from '../pki/kubeconfig-merge.js';
 import { ClusterBridge } from './cluster-bridge.js';
@@ -20,6 +21,8 @@ export interface RunningPlane extends NodeHost {
   readonly dataDir: string;
   /** The store, read-only, for the explorer's store view. */
   readonly storeView?: StoreView;
+  /** Long work (node starts, image loads, hollow nodes added), published with the status. */
+  readonly progress?: Pick<ProgressFeed, 'tasks' | 'subscribe'>;
 }
 
 export interface UiOptions {
@@ -31,7 +34,7 @@ export interface UiOptions {
 }
 
 function runningStatus(plane: RunningPlane): ClusterStatus {
-  return { state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath, dataDir: plane.dataDir, error: null };
+  return { state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath, dataDir: plane.dataDir, error: null, progress: plane.progress?.tasks() ?? [] };
 }
 
 export async function startUi(plane: RunningPlane, log: (line: string) => void, options: UiOptions = {}): Promise<WebUi> {
@@ -40,9 +43,12 @@ export async function startUi(plane: RunningPlane, log: (line: string) => void, 
   let status = runningStatus(plane);
   const listeners = new Set<(status: ClusterStatus) => void>();
   const setStatus = (next: ClusterStatus) => {
-    status = next;
+    status = { ...next, progress: current.progress?.tasks() ?? next.progress ?? [] };
     for (const listener of listeners) listener(status);
   };
+  // Progress frames at most every 100 ms; the feed is the plane's (a reset's fresh plane may bring another).
+  const publishProgress = coalesce(() => setStatus(status), 100);
+  let unsubscribeProgress = plane.progress?.subscribe(publishProgress);
   const contexts = new ContextSwitch({ own: () => own, ownServer: () => status.apiServerUrl });
   let resetting: Promise<void> | undefined;
   const hostActions: ContextsApi & ClusterActionsApi = {
@@ -65,6 +71,8 @@ export async function startUi(plane: RunningPlane, log: (line: string) => void, 
           throw err;
         }
         own = new ClusterBridge(current.kubeconfigPath, current.storeView, current);
+        unsubscribeProgress?.();
+        unsubscribeProgress = current.progress?.subscribe(publishProgress);
         setStatus(runningStatus(current));
         log(`reset: fresh cluster at ${current.url}`);
       })().finally(() => (resetting = undefined));
@@ -89,6 +97,8 @@ export async function startUi(plane: RunningPlane, log: (line: string) => void, 
   return {
     ...ui,
     async close() {
+      unsubscribeProgress?.();
+      publishProgress.cancel();
       contexts.close();
       own?.close();
       await ui.close();

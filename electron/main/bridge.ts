@@ -4,11 +4,18 @@ import { kubeconfigPaths } from '../../cluster/client/kubeconfig-set.js';
 import { mergeKubeconfig } from '../../cluster/pki/kubeconfig-merge.js';
 import { ClusterBridge } from '../../cluster/ui/cluster-bridge.js';
 import { ContextSwitch } from '../../cluster/ui/context-switch.js';
-import { bridgeChannels, type ApplyMode, type ClusterStatus, type ExecOptions, type ExecSession, type ListFilter, type LogOptions, type ResourceRef } from '../preload/api.js';
+import { bridgeChannels, type AppSettings, type ApplyMode, type ClusterStatus, type ExecOptions, type ExecSession, type ListFilter, type LogOptions, type ResourceRef } from '../preload/api.js';
 import type { ClusterHost } from './cluster-host.js';
 import { loadPty, openLocalShell } from './local-shell.js';
 
-export function serveBridge(host: ClusterHost): void {
+/** The app's settings as the bridge reads and changes them (settings.ts, plus whatever a change must redo, e.g. the tray). */
+export interface SettingsAccess {
+  get(): AppSettings;
+  /** Validates and saves; throws a readable Error on an invalid patch. */
+  update(patch: unknown): AppSettings;
+}
+
+export function serveBridge(host: ClusterHost, settings?: SettingsAccess): void {
   // The cluster half talks to the API server with the admin kubeconfig, once there is one.
   let cluster: ClusterBridge | undefined;
   // Explorer calls go to the context picked in the header: ours (above), or one of the user's kubeconfig.
@@ -41,6 +48,14 @@ export function serveBridge(host: ClusterHost): void {
     if (typeof text === 'string') clipboard.writeText(text);
   });
   ipcMain.handle(bridgeChannels.pasteText, () => clipboard.readText());
+  ipcMain.handle(bridgeChannels.settings, () => {
+    if (!settings) throw new Error('this host has no settings');
+    return settings.get();
+  });
+  ipcMain.handle(bridgeChannels.updateSettings, (_e, patch: unknown) => {
+    if (!settings) throw new Error('this host has no settings');
+    return settings.update(patch);
+  });
   ipcMain.handle(bridgeChannels.listResources, () => connected().listResources());
   ipcMain.handle(bridgeChannels.list, (_e, ref: ResourceRef, namespace?: string, filter?: ListFilter) => connected().list(ref, namespace, filter));
   ipcMain.handle(bridgeChannels.get, (_e, ref: ResourceRef, namespace: string | null, name: string) => connected().get(ref, namespace, name));

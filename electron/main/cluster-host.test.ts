@@ -25,9 +25,16 @@ describe('ClusterHost (what the Electron main process runs)', () => {
     assert.ok(existsSync(host.status.kubeconfigPath ?? ''), 'kubeconfig written');
     assert.equal(host.status.dataDir, dataDir);
 
+    // The start's progress task, finished, rides along with the status.
+    const start = host.status.progress?.find((t) => t.title === 'Start the control plane');
+    assert.ok(start?.finished, JSON.stringify(host.status.progress));
+    assert.equal(start.error, null);
+    assert.equal(start.done, start.total);
+
     await Promise.all([host.stop(), host.stop()]);
+    // Progress updates repeat a state; the states themselves go in this order.
     assert.deepEqual(
-      seen.map((s) => s.state),
+      seen.map((s) => s.state).filter((state, i, all) => state !== all[i - 1]),
       ['starting', 'running', 'stopping', 'stopped'],
     );
     assert.equal(host.status.apiServerUrl, null);
@@ -38,5 +45,7 @@ describe('ClusterHost (what the Electron main process runs)', () => {
     await blocked.start();
     assert.equal(blocked.status.state, 'failed');
     assert.ok(blocked.status.error);
+    const start = blocked.status.progress?.find((t) => t.title === 'Start the control plane');
+    assert.ok(start?.error, 'the failed start is a failed progress task');
   });
 });

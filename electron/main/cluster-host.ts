@@ -7,6 +7,7 @@ import { startControlPlane } from '../../cluster/controlplane/index.js';
 import { dockerSkipReason } from '../../cluster/nodes/docker.js';
 import { RESET_STOP_DEADLINE_MS, stopWithDeadline, wipeCluster } from '../../cluster/controlplane/reset.js';
 import type { ControlPlane, ControlPlaneOptions, StoreView } from '../../cluster/controlplane/types.js';
+import { coalesce, ProgressFeed } from '../../cluster/controlplane/progress.js';
 import type { ClusterStatus } from '../preload/api.js';
 
 export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
@@ -16,10 +17,14 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
   private resetting: Promise<void> | undefined;
   /** The port the reset cluster keeps (the first start's, when the options asked for any free one). */
   private resetPort: number | undefined;
+  /** Long work of every start (image builds, node starts, image loads), published with the status at most every 100 ms. */
+  readonly progress: ProgressFeed;
 
   constructor(private readonly options: ControlPlaneOptions) {
     super();
-    this.current = { state: 'stopped', apiServerUrl: null, kubeconfigPath: null, dataDir: options.dataDir, error: null };
+    this.progress = options.progress ?? new ProgressFeed();
+    this.current = { state: 'stopped', apiServerUrl: null, kubeconfigPath: null, dataDir: options.dataDir, error: null, progress: [] };
+    this.progress.subscribe(coalesce(() => this.update({}), 100));
   }
 
   get status(): ClusterStatus {
@@ -42,7 +47,7 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
       // Node containers need a Docker engine; without one the cluster still runs (hollow nodes, every API).
       const noEngine = this.options.nodes ? await dockerSkipReason() : false;
       if (noEngine) this.options.log?.(`no node containers: ${noEngine}`);
-      const options = this.resetPort ? { ...this.options, port: this.resetPort } : this.options;
+      const options = { ...this.options, progress: this.progress, ...(this.resetPort ? { port: this.resetPort } : {}) };
       const plane = await startControlPlane(noEngine ? { ...options, nodes: 0 } : options);
       this.plane = plane;
       this.update({ state: 'running', apiServerUrl: plane.url, kubeconfigPath: plane.kubeconfigPath });
@@ -96,7 +101,7 @@ export class ClusterHost extends EventEmitter<{ status: [ClusterStatus] }> {
   }
 
   private update(patch: Partial<ClusterStatus>): void {
-    this.current = { ...this.current, ...patch };
+    this.current = { ...this.current, ...patch, progress: this.progress.tasks() };
     this.emit('status', this.status);
   }
 }

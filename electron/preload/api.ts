@@ -19,6 +19,7 @@ export type {
   BridgeRequest,
   ClusterState,
   ClusterStatus,
+  ProgressTask,
   ClusterActionsApi,
   ContextList,
   ContextsApi,
@@ -45,6 +46,14 @@ export type {
   StoreValue,
 } from '../../cluster/ui/explorer-api.js';
 
+/** What closing the app's window does: stop the cluster and quit, or keep the cluster running with the app in the tray. */
+export type WindowCloseAction = 'stop-cluster' | 'keep-running';
+
+/** The desktop app's settings (settings.json in Electron's userData, beside the cluster's data). */
+export interface AppSettings {
+  windowClose: WindowCloseAction;
+}
+
 /** Also: context switching (ContextsApi), kubeconfig merge and reset (ClusterActionsApi). */
 export interface KubariumBridge extends ExplorerApi, ContextsApi, ClusterActionsApi {
   /** The control plane's current status. */
@@ -62,6 +71,10 @@ export interface KubariumBridge extends ExplorerApi, ContextsApi, ClusterActions
   localShellAvailable?(): Promise<boolean>;
   /** Electron only: a local shell terminal (see localShellAvailable). */
   openLocalShell?(options: { cols?: number; rows?: number }, onEvent: (event: ExecEvent) => void): ExecSession;
+  /** Electron only: the app's settings; absent in web mode (the launcher has none). */
+  settings?(): Promise<AppSettings>;
+  /** Electron only: changes some settings, saves them, resolves with all of them; rejects on an invalid value. */
+  updateSettings?(patch: Partial<AppSettings>): Promise<AppSettings>;
 }
 
 /** IPC channel names between preload and main. */
@@ -110,4 +123,6 @@ export const bridgeChannels = {
   mergeKubeconfig: 'kubarium:merge-kubeconfig',
   resetCluster: 'kubarium:reset-cluster',
   nodeProxyGet: 'kubarium:node-proxy-get',
+  settings: 'kubarium:settings',
+  updateSettings: 'kubarium:update-settings',
 } as const;

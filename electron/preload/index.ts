@@ -6,6 +6,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   bridgeChannels,
   type ApiObject,
+  type AppSettings,
   type ApplyOutcome,
   type ClusterStatus,
   type ContextList,
@@ -64,6 +65,8 @@ const bridge: KubariumBridge = {
   },
   copyText: (text) => ipcRenderer.invoke(bridgeChannels.copyText, text) as Promise<void>,
   pasteText: () => ipcRenderer.invoke(bridgeChannels.pasteText) as Promise<string>,
+  settings: () => ipcRenderer.invoke(bridgeChannels.settings) as Promise<AppSettings>,
+  updateSettings: (patch) => ipcRenderer.invoke(bridgeChannels.updateSettings, patch) as Promise<AppSettings>,
   localShellAvailable: () => ipcRenderer.invoke(bridgeChannels.localShellAvailable) as Promise<boolean>,
   openLocalShell: (options, onEvent) => session(bridgeChannels.localShell, [options], onEvent),
   listResources: () => ipcRenderer.invoke(bridgeChannels.listResources) as Promise<ResourceKind[]>,

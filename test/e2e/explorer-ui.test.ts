@@ -2,7 +2,8 @@
  * The explorer in a real browser (web mode): `kubarium up --hollow-nodes 2 --ui`, Debian's
  * Chromium driven by playwright-core opens the printed `ui <url>`, sees a card per node with
  * its pods, the resources view, a Deployment created from a template, the store view following
- * a scale (and travelling back), a pod's scheduler verdict and the events timeline; screenshots
+ * a scale (and travelling back), a pod's scheduler verdict, the events timeline, the progress area and keyboard
+ * navigation (view shortcuts, search, row movement, dialogs); screenshots
  * of each view go to test-results/screenshots/ for people to look at.
  * Skips when /usr/bin/chromium (Debian package `chromium`) is absent.
  */
@@ -170,5 +171,76 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await page.getByRole('button', { name: 'Add hollow nodes' }).click();
     await page.locator('article.node-card:not([data-node="Pending pods"])').nth(2).waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('article.node-card:not([data-node="Pending pods"])').count(), 3);
+  });
+
+  it("shows the control plane's long work in the header's progress area: the start's phases and the hollow node just added", async () => {
+    const area = page.locator('[data-test="progress-area"]');
+    await area.locator('button.toggle').click();
+    const details = page.locator('[data-test="progress-details"]');
+    const added = details.locator('li[data-task="Add 1 hollow node"]');
+    await added.waitFor({ timeout: 10_000 });
+    assert.match(await added.innerText(), /✓ registered hollow-node-2/);
+    const start = details.locator('li[data-task="Start the control plane"]');
+    assert.match(await start.innerText(), /✓ running/);
+    await page.screenshot({ path: join(RESULTS, 'explorer-progress.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
+  it('keyboard: g r to Resources, / to search, j/k and Enter to open a row, Esc to close, Delete asks, ? shows the shortcuts', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 300 } }); // focus on the page, not a control
+    await page.keyboard.press('g');
+    await page.keyboard.press('r');
+    await page.waitForURL(/#\/resources/, { timeout: 10_000 });
+    await page.locator('table.objects tbody tr', { hasText: /web-/ }).first().waitFor({ timeout: 30_000 });
+
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate<string | undefined>('document.activeElement?.type'), 'search');
+    await page.keyboard.type('web-');
+    await page.keyboard.press('Escape'); // leaves the field, keeps the filter
+    assert.equal(await page.evaluate<string | undefined>('document.activeElement?.tagName'), 'BODY');
+    const rows = page.locator('table.objects tbody tr');
+    const keys = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
+    assert.ok(keys.length >= 3 && keys.every((k) => k?.startsWith('default/web-')), keys.join(', '));
+
+    const focusedKey = () => page.evaluate<string | null | undefined>("document.activeElement?.getAttribute('data-key')");
+    await page.keyboard.press('j');
+    assert.equal(await focusedKey(), keys[0]);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('j');
+    assert.equal(await focusedKey(), keys[2]);
+    await page.keyboard.press('k');
+    assert.equal(await focusedKey(), keys[1]);
+    const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
+    assert.equal(outline, 'solid', 'the focused row shows a focus ring');
+    await page.keyboard.press('Enter');
+    await page.locator('aside.detail pre.yaml', { hasText: `name: ${keys[1]!.split('/')[1]}` }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-keyboard.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await page.locator('aside.detail').waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await focusedKey(), keys[1], 'focus goes back to the row');
+
+    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.message()))));
+    await page.keyboard.press('Delete');
+    assert.equal(await asked, `Delete Pod ${keys[1]}?`);
+    assert.equal(await rows.count(), keys.length, 'dismissed: nothing deleted');
+
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await sheet.waitFor({ timeout: 5_000 });
+    assert.match(await sheet.innerText(), /g then r\s+or\s+Ctrl\+2\s+Go to Resources/);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    assert.equal(await sheet.locator(':focus').count(), 1, 'Tab stays inside the dialog');
+    await page.screenshot({ path: join(RESULTS, 'explorer-shortcuts.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached', timeout: 5_000 });
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.locator('[data-test="web-mode-note"]').waitFor({ timeout: 5_000 });
+    assert.equal(await settings.locator('[data-test="window-close-setting"]').count(), 0, 'web mode has no quit setting');
+    await page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByLabel('Search', { exact: true }).fill('');
   });
 });

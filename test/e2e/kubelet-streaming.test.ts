@@ -22,6 +22,7 @@ import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { kubectlPath, runKubectl } from '../support/kubectl.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
+import { loadPty } from '../../electron/main/local-shell.js';
 
 const testId = `stream-${process.pid}-${randomBytes(3).toString('hex')}`;
 const NODE = `kubelet-${testId}`;
@@ -29,6 +30,8 @@ const NS = 'default';
 const docker = connectDocker();
 
 const skip = await podEngineSkipReason(docker);
+/** node-pty (an optional dependency) gives kubectl a real terminal it can resize. */
+const pty = await loadPty();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,6 +155,57 @@ describe('kubectl streaming through the API server to a kubelet', { skip, timeou
     assert.equal(tty.code, 0, tty.out);
     assert.match(tty.out, /45 123/);
     assert.match(tty.out, /\/dev\/pts\/\d+/);
+  });
+
+  test('kubectl exec -it in a real terminal: the size follows a resize, Ctrl-C interrupts, the exit code comes back', { skip: pty ? false : 'node-pty is not installed' }, async () => {
+    await addPod({ metadata: { name: 'terminal' }, spec: { containers: [{ name: 'sh', image: 'kubarium/busybox:1', command: ['sleep', '3600'] }] } });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    // kubectl sees a TTY on stdin, puts it in raw mode, sends its size and every byte typed (Ctrl-C included).
+    const term = pty!.spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'exec', '-it', 'terminal', '--', 'sh'], { name: 'xterm', cols: 123, rows: 45, cwd: workDir, env });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+    try {
+      // A marker computed by the shell shows only in its output, never in the echo of what was typed.
+      let n = 0;
+      const run = async (command: string): Promise<string> => {
+        n++;
+        const from = screen.length;
+        term.write(`${command}; echo done-$((${n}*1000))\r`);
+        for (let i = 0; i < 300 && !screen.slice(from).includes(`done-${n * 1000}`); i++) await sleep(100);
+        const out = screen.slice(from);
+        assert.ok(out.includes(`done-${n * 1000}`), `no answer to ${command}: ${JSON.stringify(out)}`);
+        return out;
+      };
+      for (let i = 0; i < 300 && !screen.includes('/ # '); i++) await sleep(100);
+      assert.match(await run('stty size'), /45 123/);
+      const pid = /pid=(\d+)/.exec(await run('echo pid=$$'))?.[1];
+      assert.ok(pid, 'the shell tells its pid');
+
+      // The outer terminal resized: kubectl catches SIGWINCH and sends the new size on the resize channel.
+      term.resize(100, 30);
+      let size = '';
+      for (let i = 0; i < 50 && !/30 100/.test(size); i++) {
+        size = await run('stty size');
+        if (!/30 100/.test(size)) await sleep(100);
+      }
+      assert.match(size, /30 100/);
+
+      // Ctrl-C reaches the container's TTY as a byte; its line discipline turns it into SIGINT for `sleep`.
+      const before = screen.length;
+      term.write('sleep 100\r');
+      for (let i = 0; i < 50 && !screen.slice(before).includes('sleep 100'); i++) await sleep(100);
+      await sleep(500);
+      term.write('\x03');
+      const after = await run('echo pid=$$');
+      assert.match(after, new RegExp(`pid=${pid}`), 'the same shell is still there');
+
+      term.write('exit 3\r');
+      assert.equal(await exited, 3, screen);
+    } finally {
+      term.kill();
+    }
   });
 
   test('kubectl attach -i to a container reading its stdin', async () => {

@@ -13,12 +13,15 @@ import { NODES, PODS, RestClient } from '../../cluster/client/index.js';
 import { connectDocker, dockerSkipReason } from '../../cluster/nodes/docker.js';
 import { NodeManager } from '../../cluster/nodes/node-manager.js';
 import { launchCluster, runLauncher, type LaunchedCluster } from '../support/cluster.js';
-import { runKubectl } from '../support/kubectl.js';
+import { kubectlPath, runKubectl } from '../support/kubectl.js';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { eventually } from '../../cluster/controllers/testing/harness.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const skip = await dockerSkipReason();
+const execFileAsync = promisify(execFile);
 
 describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeout: 900_000 }, () => {
   let cluster: LaunchedCluster;
@@ -109,6 +112,33 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     const client0 = (await pods('run=client'))[0];
     const served = running(await pods('app=web')).filter((p) => seen.has(p.metadata!.name!));
     assert.ok(served.some((p) => p.spec?.nodeName !== client0.spec?.nodeName), 'some answers crossed to another node');
+  });
+
+  test('pods/proxy and services/proxy reach pods on every node through their kubelets: kubectl get --raw, kubectl proxy + curl', async () => {
+    const web = running(await pods('app=web'));
+    for (const nodeName of new Set(web.map((p) => p.spec!.nodeName!))) {
+      const pod = web.find((p) => p.spec?.nodeName === nodeName)!;
+      const body = await kubectl(['get', '--raw', `/api/v1/namespaces/default/pods/${pod.metadata!.name}:5678/proxy/`]);
+      assert.equal(body.trim(), pod.metadata!.name, `${nodeName}: the pod answers through pods/proxy`);
+    }
+    const proxy = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'proxy', '--port=0']);
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        proxy.stdout.setEncoding('utf8').on('data', (c: string) => {
+          out += c;
+          const m = /Starting to serve on (127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(`http://${m[1]}`);
+        });
+        proxy.on('exit', () => reject(new Error(`kubectl proxy exited: ${out}`)));
+      });
+      const { stdout } = await execFileAsync('curl', ['-sS', '--max-time', '30', `${base}/api/v1/namespaces/default/services/web:80/proxy/`]);
+      // http-echo answers with its pod's name.
+      const answered = await client.get<Pod>(PODS, stdout.trim(), { namespace: 'default' });
+      assert.equal(answered.metadata?.labels?.app, 'web', `a web pod answers services/web:80/proxy: ${stdout}`);
+    } finally {
+      proxy.kill();
+    }
   });
 
   test("kube-proxy's own endpoints through nodes/<node>:<port>/proxy: proxyMode, healthz, metrics and the programmed rules", async () => {

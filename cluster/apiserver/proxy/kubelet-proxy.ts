@@ -19,16 +19,10 @@ import type { KubeletConnection } from './connection.js';
 
 export type { KubeletConnection } from './connection.js';
 import { upgradeOf } from './upgrade-requests.js';
+import { proxyToPod } from './pod-proxy.js';
+import { kubeletAddress, splitSchemeNamePort } from './node-address.js';
 
-export const DEFAULT_KUBELET_PORT = 10250;
-
-/** Where a node's kubelet listens: the InternalIP (else another address) and status.daemonEndpoints. */
-export function kubeletAddress(node: Node): { host: string; port: number } | undefined {
-  const addrs = node.status?.addresses ?? [];
-  const host = (['InternalIP', 'ExternalIP', 'Hostname'] as const).map((t) => addrs.find((a) => a.type === t)?.address).find(Boolean);
-  if (!host) return undefined;
-  return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT };
-}
+export { DEFAULT_KUBELET_PORT, kubeletAddress, splitSchemeNamePort } from './node-address.js';
 
 const names = (cs: Array<{ name: string }> | undefined) => (cs ?? []).map((c) => c.name);
 
@@ -75,24 +69,6 @@ async function nodeTarget(ctx: HandlerContext, nodeName: string): Promise<{ host
 }
 
 /**
- * `[scheme:]name[:port]` of nodes/<id>/proxy (apimachinery's utilnet.SplitSchemeNamePort):
- * `node-1`, `node-1:10249`, `https:node-1:10250`. Undefined when malformed.
- */
-export function splitSchemeNamePort(id: string): { scheme: '' | 'http' | 'https'; name: string; port: string } | undefined {
-  const parts = id.split(':');
-  let scheme = '';
-  let name: string;
-  let port = '';
-  if (parts.length === 1) name = parts[0];
-  else if (parts.length === 2) [name, port] = parts;
-  else if (parts.length === 3) [scheme, name, port] = parts;
-  else return undefined;
-  if (!name || (parts.length > 1 && !port) || (scheme !== '' && scheme !== 'http' && scheme !== 'https')) return undefined;
-  if (port && !/^\d+$/.test(port)) return undefined;
-  return { scheme: scheme as '' | 'http' | 'https', name, port };
-}
-
-/**
  * Where nodes/<id>/proxy goes (node/strategy.go ResourceLocation): no port, or the
  * kubelet's, is the kubelet over HTTPS with the kubelet client certificate; any other
  * port is the node's address on that port, plain HTTP unless asked `https:`.
@@ -108,10 +84,12 @@ async function nodeProxyTarget(ctx: HandlerContext, id: string): Promise<{ host:
 const enc = encodeURIComponent;
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
-/** Serves log, exec, attach, portforward (pods) and proxy (nodes) through the kubelet. */
+/** Serves log, exec, attach, portforward (pods) and proxy (nodes; pods and services via pod-proxy.ts) through the kubelet. */
 export async function proxyToKubelet(ctx: HandlerContext, kubelet: KubeletConnection, r: ApiRequest): Promise<void> {
   const sub = r.info.subresource!;
   const name = r.info.name!;
+  // pods/proxy and services/proxy reach a pod's port, tunnelled through its kubelet's port-forward.
+  if (sub === 'proxy' && r.served.info.resource !== 'nodes') return proxyToPod(ctx, kubelet, r);
   const up = upgradeOf(r.req);
   let target: KubeletTarget;
   if (r.served.info.resource === 'nodes') {
@@ -128,13 +106,12 @@ export async function proxyToKubelet(ctx: HandlerContext, kubelet: KubeletConnec
         if (!ok) throw forbidden(r.user.name, 'create', '', `pods/${sub}`, name, ns);
       }
       if (!up || !upgradeKind(r.req)) throw badRequest('Upgrade request required');
-    } else if (sub !== 'log' && sub !== 'proxy') {
+    } else if (sub !== 'log') {
       throw notFound('', `pods/${sub}`, name);
     }
     const pod = (await ctx.registry.storeFor('', 'pods')!.get(ns, name)) as Pod;
     const podName = pod.metadata?.name ?? name;
     const nodeName = pod.spec?.nodeName;
-    if (sub === 'proxy') throw new StatusError(503, 'ServiceUnavailable', 'pods/proxy is not supported: pods are reached through their node');
     const container = sub === 'portforward' ? '' : validateContainer(pod, r.url.searchParams.get('container'));
     if (!nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
     const addr = await nodeTarget(ctx, nodeName);

@@ -34,7 +34,7 @@ export interface KubeletTarget {
 const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'authorization', 'host', 'content-length']);
 const WEBSOCKET_TOKEN_PREFIX = 'base64url.bearer.authorization.k8s.io.';
 
-function forwardedHeaders(req: IncomingMessage, upgrade: boolean): OutgoingHttpHeaders {
+export function forwardedHeaders(req: IncomingMessage, upgrade: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROPPED.has(name) || name.startsWith('impersonate-')) continue;
@@ -54,7 +54,7 @@ function forwardedHeaders(req: IncomingMessage, upgrade: boolean): OutgoingHttpH
   return out;
 }
 
-function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !DROPPED.has(name)) out[name] = value;
   return out;
@@ -136,7 +136,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Kub
   });
 }
 
-function writeHead101(socket: Duplex, kres: IncomingMessage): void {
+export function writeHead101(socket: Duplex, kres: IncomingMessage): void {
   let head = 'HTTP/1.1 101 Switching Protocols\r\n';
   for (let i = 0; i < kres.rawHeaders.length; i += 2) head += `${kres.rawHeaders[i]}: ${kres.rawHeaders[i + 1]}\r\n`;
   socket.write(`${head}\r\n`);

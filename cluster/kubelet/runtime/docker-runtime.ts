@@ -218,12 +218,13 @@ export class DockerRuntime implements ContainerRuntime, StreamingRuntime, ImageG
     }
   }
 
-  async ensureImage(image: string, policy: ImagePullPolicy): Promise<string> {
+  async ensureImage(image: string, policy: ImagePullPolicy, onPull?: () => void): Promise<string> {
     const present = await this.imageRef(image);
     if (present && policy !== 'Always') return present;
     if (policy === 'Never') {
       throw new ImagePullError(`Container image "${image}" is not present with pull policy of Never`, 'ErrImageNeverPull');
     }
+    onPull?.();
     try {
       await this.pull(image);
     } catch (err) {

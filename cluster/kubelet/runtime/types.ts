@@ -149,8 +149,8 @@ export interface ContainerRuntime {
   stopPodSandbox(id: string): Promise<void>;
   removePodSandbox(id: string): Promise<void>;
 
-  /** Makes the image present under `policy`; returns its imageRef. Throws ImagePullError. */
-  ensureImage(image: string, policy: ImagePullPolicy): Promise<string>;
+  /** Makes the image present under `policy`; returns its imageRef. Throws ImagePullError. `onPull` hears that a pull begins (the Pulling event). */
+  ensureImage(image: string, policy: ImagePullPolicy, onPull?: () => void): Promise<string>;
 
   /** Creates a container joined to the sandbox's network (and IPC) namespace; returns its id. */
   createContainer(sandboxId: string, cfg: ContainerConfig): Promise<string>;

@@ -4,6 +4,7 @@
  * and the pod images preloaded into each node (pause, busybox, http-echo).
  */
 import type Docker from 'dockerode';
+import { noProgress, type ProgressSink } from '../../controlplane/progress.js';
 import { spawnSync } from 'node:child_process';
 import { ensureNodeImageFromDockerfile } from './dockerfile-build.js';
 import { withBuildLock } from './build-lock.js';
@@ -40,14 +41,29 @@ export interface ClusterImages {
 }
 
 /** The node image and the pod images, built when missing ('auto': offline when possible). */
-export async function ensureClusterImages(docker: Docker, opts: NodeImageOptions & { method?: NodeImageMethod } = {}): Promise<ClusterImages> {
+export async function ensureClusterImages(docker: Docker, opts: NodeImageOptions & { method?: NodeImageMethod; progress?: ProgressSink } = {}): Promise<ClusterImages> {
+  // One task, three steps; each build's log lines become its detail (a first build takes minutes, a cached one none).
+  const task = (opts.progress ?? noProgress).start('Prepare the node images', { total: 3, phase: 'node image' });
+  try {
+    const images = await buildClusterImages(docker, { ...opts, log: (line) => (task.detail(line), opts.log?.(line)) }, (phase) => task.phase(phase));
+    task.finish('node images ready');
+    return images;
+  } catch (err) {
+    task.fail(err);
+    throw err;
+  }
+}
+
+async function buildClusterImages(docker: Docker, opts: NodeImageOptions & { method?: NodeImageMethod }, phase: (name: string) => void): Promise<ClusterImages> {
   const method = opts.method ?? 'auto';
   // 'auto': an offline-built image already there needs no root to reuse.
   const offline =
     method === 'offline' ||
     (method === 'auto' && ((await imageId(docker, nodeImageRefs(opts.agentDir).node)) !== undefined || canBuildOffline()));
   const node = offline ? await ensureNodeImage(docker, opts) : await ensureNodeImageFromDockerfile(docker, opts);
+  phase('pod images');
   const pod = await ensurePodImages(docker, { cacheDir: opts.cacheDir });
+  phase('preloaded node image');
   const preloaded = await withBuildLock(opts.cacheDir ?? defaultCacheDir(), 'preloaded-node-image', () =>
     ensurePreloadedNodeImage(docker, node.ref, pod.refs, { log: opts.log }),
   );

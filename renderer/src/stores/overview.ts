@@ -8,6 +8,9 @@ import { watchCollection, type WatchedCollection } from './watched-collection';
 const NODES = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
 const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 
+/** localeCompare order, with one shared collator (localeCompare builds one per call). */
+const compareNames = new Intl.Collator().compare;
+
 export const useOverviewStore = defineStore('overview', () => {
   const nodes = shallowRef<WatchedCollection | null>(null);
   const pods = shallowRef<WatchedCollection | null>(null);
@@ -29,8 +32,9 @@ export const useOverviewStore = defineStore('overview', () => {
     if (nodes.value) return;
     const bridge = await useBridge();
     if (!bridge) return;
-    nodes.value = watchCollection(bridge, NODES);
-    pods.value = watchCollection(bridge, PODS);
+    // Batched per frame: 1,000 pods arriving (about four events each) render once a frame, not once an event.
+    nodes.value = watchCollection(bridge, NODES, undefined, { batch: 'frame' });
+    pods.value = watchCollection(bridge, PODS, undefined, { batch: 'frame' });
     void refreshControls();
     poll = setInterval(() => void refreshControls(), 5000);
   }
@@ -71,18 +75,27 @@ export const useOverviewStore = defineStore('overview', () => {
   const addHollowNodes = (count: number) => run('', 'Adding hollow nodes', async (b) => `added ${(await b.addHollowNodes(count)).join(', ')}`);
 
   const nodeList = computed(() =>
-    [...(nodes.value?.items.values() ?? [])].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')),
+    [...(nodes.value?.items.values() ?? [])].sort((a, b) => compareNames(a.metadata?.name ?? '', b.metadata?.name ?? '')),
   );
-  /** Pods by spec.nodeName; '' holds the ones not scheduled yet. */
+  /**
+   * Pods by spec.nodeName; '' holds the ones not scheduled yet. A node whose pods are the same
+   * objects as last time keeps its previous array, so only the cards whose pods changed re-render.
+   */
+  let previousByNode = new Map<string, ApiObject[]>();
   const podsByNode = computed(() => {
     const byNode = new Map<string, ApiObject[]>();
     for (const pod of pods.value?.items.values() ?? []) {
       const node = ((pod.spec as { nodeName?: string } | undefined)?.nodeName) ?? '';
-      const list = byNode.get(node) ?? [];
-      list.push(pod);
-      byNode.set(node, list);
+      const list = byNode.get(node);
+      if (list) list.push(pod);
+      else byNode.set(node, [pod]);
     }
-    for (const list of byNode.values()) list.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const [node, list] of byNode) {
+      list.sort((a, b) => compareNames(a.metadata?.name ?? '', b.metadata?.name ?? ''));
+      const before = previousByNode.get(node);
+      if (before && before.length === list.length && before.every((pod, i) => pod === list[i])) byNode.set(node, before);
+    }
+    previousByNode = byNode;
     return byNode;
   });
   const error = computed(() => nodes.value?.state.error ?? pods.value?.state.error ?? null);

@@ -73,10 +73,14 @@ export const useResourcesStore = defineStore('resources', () => {
 
   /** Deletes every ticked object (each on its own, as `kubectl delete a b c`); failures are listed by name. */
   async function deleteChecked(): Promise<void> {
+    await deleteObjects([...checked]);
+  }
+
+  /** Deletes the objects with these namespace/name keys (the ticked ones, or the row under the keyboard's focus). */
+  async function deleteObjects(targets: string[]): Promise<void> {
     const bridge = await useBridge();
     const k = kind.value;
     if (!bridge || !k) return;
-    const targets = [...checked];
     const results = await Promise.allSettled(
       targets.map((key) => {
         const [ns, name] = key.split('/');
@@ -84,8 +88,8 @@ export const useResourcesStore = defineStore('resources', () => {
       }),
     );
     deleteErrors.value = results.flatMap((r, i) => (r.status === 'rejected' ? [`${targets[i]}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
-    checked.clear();
+    for (const key of targets) checked.delete(key);
   }
 
-  return { checked, deleteErrors, deleteChecked, kinds, namespaces: namespaceNames, selectedKind, namespace, search, selectedKey, error, kind, rows, selected, watchError, load, rewatch, stop };
+  return { checked, deleteErrors, deleteChecked, deleteObjects, kinds, namespaces: namespaceNames, selectedKind, namespace, search, selectedKey, error, kind, rows, selected, watchError, load, rewatch, stop };
 });

@@ -52,3 +52,46 @@ describe('ResourcesView', () => {
     expect(wrapper.get('.create [role="status"]').text()).toBe('Created: ConfigMap settings');
   });
 });
+
+describe('ResourcesView keyboard', () => {
+  const focused = () => (document.activeElement as HTMLElement | null)?.dataset.key;
+  const press = (el: Element, key: string) => el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+
+  it('j/k and arrows move between rows, Enter opens the detail, Esc closes it', async () => {
+    const wrapper = await mountView();
+    document.body.append(wrapper.element);
+    press(document.body, 'j');
+    expect(focused()).toBe('default/a');
+    press(document.activeElement!, 'ArrowDown');
+    expect(focused()).toBe('default/b');
+    press(document.activeElement!, 'j');
+    press(document.activeElement!, 'j');
+    expect(focused()).toBe('default/c');
+    press(document.activeElement!, 'k');
+    expect(focused()).toBe('default/b');
+    press(document.activeElement!, 'Enter');
+    await flushPromises();
+    expect(wrapper.find('aside.detail').exists()).toBe(true);
+    expect(wrapper.get('tr[data-key="default/b"]').attributes('aria-selected')).toBe('true');
+    press(document.body, 'Escape');
+    await flushPromises();
+    expect(wrapper.find('aside.detail').exists()).toBe(false);
+    expect(focused()).toBe('default/b');
+    wrapper.unmount();
+  });
+
+  it('Delete asks, then deletes the focused row only', async () => {
+    const wrapper = await mountView();
+    document.body.append(wrapper.element);
+    (wrapper.get('tr[data-key="default/c"]').element as HTMLElement).focus();
+    press(document.activeElement!, 'Delete');
+    await settle();
+    expect(window.confirm).toHaveBeenCalledWith('Delete Pod default/c?');
+    expect(vi.mocked(bridge.delete).mock.calls.map(([, ns, name]) => `${ns}/${name}`)).toEqual(['default/c']);
+    vi.mocked(window.confirm).mockReturnValue(false);
+    press(document.activeElement!, 'Delete');
+    await settle();
+    expect(bridge.delete).toHaveBeenCalledTimes(1);
+    wrapper.unmount();
+  });
+});
