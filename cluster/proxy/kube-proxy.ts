@@ -13,7 +13,6 @@ import type { RestClient } from '../client/index.js';
 import { IptablesProxier, iptablesUsable } from './iptables-proxier.js';
 import { ProxyMetrics } from './metrics.js';
 import { parseIptablesSave, programmedRules, userspaceRules } from './programmed-rules.js';
-import type { ServicePortRules, UserspacePortRules } from './programmed-rules.js';
 import { execRunner, mustRun } from './runner.js';
 import type { CommandRunner } from './runner.js';
 import { buildServicePorts } from './service-ports.js';
@@ -56,11 +55,8 @@ export interface KubeProxyOptions {
   signal?: AbortSignal;
 }
 
-/** What kube-proxy's /rules answers (Kubarium's own endpoint): the rules each Service port has on this node now. */
-export type ProxyRulesReport = { node: string; lastSync: string | null } & (
-  | { mode: 'iptables'; servicePorts: ServicePortRules[] }
-  | { mode: 'userspace'; servicePorts: UserspacePortRules[] }
-);
+import type { ProxyRulesReport } from './rules-report.js';
+export type { ProxyRulesReport } from './rules-report.js';
 
 /** kube-proxy's /healthz state (pkg/proxy/healthcheck/proxy_health.go). */
 export interface ProxyHealth {

@@ -271,6 +271,9 @@ export interface NodeActionsApi {
 }
 
 /** What the explorer views call. Failed calls reject with an Error whose message is the Status message. */
+/** What kube-proxy's `/rules` answers (on its metrics port, through nodes/{node}:10249/proxy/rules). */
+export type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ProxyRulesReport, ServicePortRules, UserspacePortRules } from '../proxy/rules-report.js';
+
 /** A node-proxy answer (GET /api/v1/nodes/{node}[:{port}]/proxy/{path}): the body as text and its type. */
 export interface NodeProxyResponse {
   contentType: string;

@@ -1,8 +1,7 @@
 /**
  * A node's own endpoints, as the explorer offers them, and how their answers are shown:
  * JSON pretty-printed and highlighted, Prometheus text filtered by metric name. The
- * kube-proxy `/rules` payload's shape mirrors cluster/proxy/programmed-rules.ts (the
- * renderer only reaches the cluster through the bridge, so it restates the wire types).
+ * kube-proxy `/rules` payload's types come with the bridge's (electron/preload/api.ts).
  */
 
 /** The kubelet's endpoints (10250, reached through nodes/{node}/proxy). */
@@ -10,60 +9,6 @@ export const KUBELET_ENDPOINTS = ['/pods', '/spec', '/stats/summary', '/metrics'
 
 /** kube-proxy's metrics port: /metrics, /proxyMode, /configz and Kubarium's /rules. */
 export const KUBE_PROXY_METRICS_PORT = 10249;
-
-export interface IptablesRule {
-  table: string;
-  chain: string;
-  text: string;
-  target: string;
-  comment?: string;
-  source?: string;
-  destination?: string;
-  protocol?: string;
-  dport?: number;
-  probability?: number;
-  recent?: { name: string; mode: 'set' | 'rcheck'; seconds?: number };
-  toDestination?: string;
-}
-
-export interface ProgrammedEndpoint {
-  chain: string;
-  destination: string;
-  from: string[];
-  probability: number;
-  affinitySeconds?: number;
-  hairpinMasquerade: boolean;
-}
-
-interface PortBase {
-  service: string;
-  namespace: string;
-  name: string;
-  portName: string;
-  protocol: string;
-  clusterIP: string;
-  port: number;
-  nodePort: number;
-  affinitySeconds?: number;
-}
-
-export interface IptablesPortRules extends PortBase {
-  entry: IptablesRule[];
-  chains: { table: string; name: string; kind: string; rules: IptablesRule[] }[];
-  endpoints: ProgrammedEndpoint[];
-  masquerade: IptablesRule[];
-  rejects: IptablesRule[];
-}
-
-export interface UserspacePortRules extends PortBase {
-  listeners: string[];
-  backends: string[];
-}
-
-export type ProxyRulesReport = { node: string; lastSync: string | null } & (
-  | { mode: 'iptables'; servicePorts: IptablesPortRules[] }
-  | { mode: 'userspace'; servicePorts: UserspacePortRules[] }
-);
 
 export type BodyKind = 'json' | 'prometheus' | 'text';
 

@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { useBridge } from '../bridge';
 import { KUBE_PROXY_METRICS_PORT } from '../lib/node-endpoints';
-import type { ProxyRulesReport } from '../lib/node-endpoints';
+import type { ProxyRulesReport } from '../../../electron/preload/api';
 import { watchCollection, type WatchedCollection } from './watched-collection';
 
 const SERVICES = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' };
