@@ -16,6 +16,7 @@ import type { Indexers } from './indexer.js';
 import { statusToError } from './rest-client.js';
 import type { KubeObject, RestClient, SelectorOptions, WatchStream } from './rest-client.js';
 import { sleep } from './token-bucket.js';
+import { sharedStrings } from './string-interner.js';
 
 export interface EventHandler<T> {
   /** `isInInitialList`: the object came from a (re)list, not a watch event — or the handler joined late. */
@@ -201,8 +202,10 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
     }
   }
 
+  /** What the cache keeps of an object (client-go's SetTransform): no managedFields, and repeated strings shared across objects. */
   private transform(obj: T): void {
     if (!this.opts.keepManagedFields && obj.metadata?.managedFields) delete obj.metadata.managedFields;
+    sharedStrings.internTree(obj);
   }
 
   private dispatch(fn: (h: EventHandler<T>) => void): void {

@@ -89,6 +89,17 @@ describe('kubectl basics', () => {
       // team-a lost its only field, so it no longer appears as a manager.
       assert.ok(!appliers.includes('team-a'), JSON.stringify(obj.metadata.managedFields));
     });
+
+    it('server-side: the same apply a second later changes nothing (no new resourceVersion)', async () => {
+      // The subject's apiGroup is defaulted on the stored object, so the merge differs from it until defaulting;
+      // only the managedFields time would change, and upstream then skips the write.
+      const binding = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ssa-same\n  namespace: default\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: r\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: default\n`;
+      ok(await k(['apply', '--server-side', '--field-manager=team-a', '-f', '-'], binding));
+      const before = await getJson('rolebinding', 'ssa-same');
+      await new Promise((r) => setTimeout(r, 1100)); // managedFields times have one-second resolution
+      ok(await k(['apply', '--server-side', '--field-manager=team-a', '-f', '-'], binding));
+      assert.equal((await getJson('rolebinding', 'ssa-same')).metadata.resourceVersion, before.metadata.resourceVersion);
+    });
   });
 
   it('create -f creates once, then AlreadyExists', async () => {

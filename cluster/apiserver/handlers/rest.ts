@@ -95,8 +95,11 @@ export async function handleList(ctx: HandlerContext, r: ApiRequest): Promise<vo
   const res = await storeOf(r).list(ns, listOptions(r));
   const items = res.items.map((o) => toServed(r.served, o));
   if (r.negotiated.representation === 'Table') {
+    const embed = includeObject(r.url);
+    // A shared item's JSON carries its metadata's bytes (sharedJSON): made once, a row's embedded metadata is a view of it, not a second copy.
+    if (embed === 'Metadata' && !r.negotiated.yaml) for (let i = 0; i < items.length; i++) if (items[i] === res.items[i]) sharedJSON(items[i]);
     const table = ctx.printer.print(r.served, items, {
-      includeObject: includeObject(r.url),
+      includeObject: embed,
       withColumns: true,
       resourceVersion: res.resourceVersion,
       continueToken: res.continue,

@@ -72,8 +72,18 @@ export async function writeJSONList(res: ServerResponse, code: number, head: str
     return;
   }
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  // One piece buffer for the whole list, refilled once the socket has drained (it then holds no
+  // reference to it): a fresh Buffer per ~1 MiB piece is memory only V8's GC frees, and lists
+  // made tens of MiB of them between collections, which glibc kept as RSS afterwards.
+  let scratch: Buffer | undefined;
   for (;;) {
-    if (!res.write(Buffer.concat(parts)) && !(await drained(res))) return;
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (!scratch || scratch.length < n) scratch = Buffer.allocUnsafeSlow(Math.max(n, STREAM_CHUNK + 64 * 1024));
+    let at = 0;
+    for (const p of parts) at += p.copy(scratch, at);
+    if (res.write(scratch.subarray(0, n))) scratch = undefined; // not drained yet: the socket may still read it
+    else if (!(await drained(res))) return;
     if (i === items.length) break;
     parts.length = 0;
     size = 0;

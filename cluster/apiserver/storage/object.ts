@@ -85,8 +85,34 @@ const serialized = new WeakMap<object, Buffer>();
 export function sharedJSON(obj: KubeObject): Buffer {
   let b = serialized.get(obj);
   if (b === undefined) {
-    b = Buffer.from(JSON.stringify(obj));
+    b = encodeShared(obj);
     serialized.set(obj, b);
   }
   return b;
+}
+
+/**
+ * JSON.stringify(obj) as UTF-8, made member by member so that the bytes of `metadata` are
+ * known: they become the shared JSON of the metadata object too (a view into the same
+ * memory), which a Table row's embedded PartialObjectMetadata reuses instead of holding
+ * a second copy of every object's metadata.
+ */
+function encodeShared(obj: KubeObject): Buffer {
+  const md = obj.metadata;
+  if (!isPlainObject(md) || serialized.has(md)) return Buffer.from(JSON.stringify(obj));
+  const members: string[] = [];
+  let mdAt = -1;
+  for (const k of Object.keys(obj)) {
+    const v = JSON.stringify(obj[k]);
+    if (v === undefined) continue; // as JSON.stringify skips undefined members
+    if (k === 'metadata') mdAt = members.length;
+    members.push(`${JSON.stringify(k)}:${v}`);
+  }
+  if (mdAt < 0) return Buffer.from(JSON.stringify(obj));
+  const buf = Buffer.from(`{${members.join(',')}}`);
+  // '{', the members before metadata each with its ',', then '"metadata":'.
+  let start = 1 + '"metadata":'.length;
+  for (let i = 0; i < mdAt; i++) start += Buffer.byteLength(members[i]) + 1;
+  serialized.set(md, buf.subarray(start, buf.length - 1 - members.slice(mdAt + 1).reduce((n, m) => n + Buffer.byteLength(m) + 1, 0)));
+  return buf;
 }

@@ -24,6 +24,13 @@ import { Codec } from './codec.js';
 import { deepClone, jsonEqual, meta, nowRFC3339, type KubeObject } from './object.js';
 import type { ObjectEvent, Subscription, WatchHub } from './watch-hub.js';
 import { WatchCache } from './watch-cache.js';
+import { FieldsInterner } from './fields-interner.js';
+import { StringInterner } from '../../client/string-interner.js';
+
+/** One table of managedFields trees for every resource's shared objects (see fields-interner.ts). */
+const sharedFields = new FieldsInterner();
+/** And one of their repeated string values (image names, label values, timestamps…). */
+const sharedStrings = new StringInterner();
 
 export interface ListOptions {
   labelSelector?: Selector;
@@ -83,7 +90,7 @@ export class ResourceStore {
     /** Lease attached to new objects (Events expire after --event-ttl). */
     private readonly leaseFor?: () => Promise<number>,
   ) {
-    this.cache = new WatchCache(this.prefix(), store, hub, (key, value, rev) => this.decode(key, value, rev));
+    this.cache = new WatchCache(this.prefix(), store, hub, (key, value, rev) => this.decodeForSharing(key, value, rev));
   }
 
   /** `/registry/pods/` or `/registry/pods/default/`. */
@@ -102,12 +109,20 @@ export class ResourceStore {
     return obj;
   }
 
+  /** An object that will be shared and never mutated (watch cache, watch events, list items): its managedFields trees are interned. */
+  private decodeForSharing(key: string, value: Uint8Array, rev: number): KubeObject {
+    const obj = this.decode(key, value, rev);
+    sharedFields.internManagedFields(obj);
+    sharedStrings.internTree(obj);
+    return obj;
+  }
+
   /** The newest decoded state of each key, kept from the watch hub's events; lists are served from it. */
   private readonly cache: WatchCache;
 
   /** A shared, read-only object: the watch cache's when it holds that revision, else decoded now. */
   decodeShared(key: string, value: Uint8Array, rev: number): KubeObject {
-    return this.cache.peek(key, rev) ?? this.decode(key, value, rev);
+    return this.cache.peek(key, rev) ?? this.decodeForSharing(key, value, rev);
   }
 
   /** This storage is no longer served (a CRD went away): drop what the cache holds. */
@@ -300,7 +315,7 @@ export class ResourceStore {
         nmd.deletionGracePeriodSeconds = current.metadata!.deletionGracePeriodSeconds;
       }
       nmd.resourceVersion = currentRV;
-      if (jsonEqual(next, current)) return { object: current, created: false };
+      if (jsonEqual(next, current) || onlyManagedFieldsTimesDiffer(next, current)) return { object: current, created: false };
       // An object being deleted whose last finalizer is gone is deleted now.
       if (nmd.deletionTimestamp && !(nmd.finalizers?.length) && this.gracefulDone(next)) {
         if (opts.dryRun) return { object: next, created: false };
@@ -522,3 +537,17 @@ export function decodeContinue(token: string): { rv: number; start: string } {
   }
 }
 
+/**
+ * A write whose only change is the time of managedFields entries (a repeated server-side
+ * apply of the same object in a later second) is no write, as upstream's
+ * IgnoreManagedFieldsTimestampsTransformer makes it: the resourceVersion stays.
+ */
+function onlyManagedFieldsTimesDiffer(next: KubeObject, current: KubeObject): boolean {
+  const a = next.metadata?.managedFields;
+  const b = current.metadata?.managedFields;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!jsonEqual({ ...a[i], time: undefined }, { ...b[i], time: undefined })) return false;
+  }
+  return jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: b } }, current);
+}
