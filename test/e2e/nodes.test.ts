@@ -207,6 +207,35 @@ describe('a cluster of Docker-container nodes, driven by kubectl', { skip, timeo
     assert.ok(after.status?.containerStatuses?.[0]?.lastState?.terminated, 'lastState holds the killed instance');
   });
 
+  test('a failing liveness probe restarts its container, and Events say why', async () => {
+    // Healthy for its first seconds (the file exists), then the probe finds it gone.
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'liveness', namespace: 'default' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'kubarium/busybox:1',
+            command: ['sh', '-c', 'touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 3600'],
+            livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+        terminationGracePeriodSeconds: 1,
+      },
+    };
+    await kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    await eventually(async () => {
+      const p = await client.get<Pod>(PODS, 'liveness', { namespace: 'default' });
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+    }, 'a restart after the liveness probe failed', 90_000);
+    const events = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=liveness', '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
+    assert.match(events, /Unhealthy:Liveness probe failed/);
+    assert.match(events, /Killing:Container app failed liveness probe, will be restarted/);
+    await kubectl(['delete', 'pod', 'liveness', '--wait=false']);
+  });
+
   test('a stopped node turns Unknown, its pods are replaced on the others, and it comes back Ready', async () => {
     const victim = 'node-3';
     const before = running(await pods('app=web')).filter((p) => p.spec?.nodeName === victim).map((p) => p.metadata!.name!);
