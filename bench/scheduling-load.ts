@@ -21,6 +21,8 @@ import { formatTable } from './lib/table.js';
 
 export interface SchedulingLoadOptions {
   quick?: boolean;
+  /** Write a V8 CPU profile of the control-plane process into this folder. */
+  cpuProfileDir?: string;
 }
 
 export interface SchedulingLoadResult {
@@ -125,7 +127,7 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
   const createConcurrency = 32;
   const progress = (line: string) => console.log(`  [scheduling-load] ${line}`);
   const failures: string[] = [];
-  const cp = await launchControlPlane();
+  const cp = await launchControlPlane({ cpuProfileDir: opts.cpuProfileDir });
   progress(`control plane pid ${cp.pid} ready in ${Math.round(cp.startupMs)} ms`);
   const client = RestClient.fromKubeconfig(cp.kubeconfigPath, { userAgent: 'bench-scheduling-load' });
   const watchClient = RestClient.fromKubeconfig(cp.kubeconfigPath, { userAgent: 'bench-scheduling-load-watch' });

@@ -60,6 +60,20 @@ describe('ObjectDetail', () => {
     expect(wrapper.text()).toContain('Applied.');
   });
 
+  it('renders a big object off the main thread (here: in place, no Worker) with a spinner meanwhile, then windowed', async () => {
+    const data = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`key${i}`, `value ${i}`]));
+    const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'default', uid: 'u2' }, data };
+    const CONFIGMAPS = { ...DEPLOYMENTS, group: '', resource: 'configmaps', kind: 'ConfigMap' };
+    const wrapper = mount(ObjectDetail, { props: { object: big, kind: CONFIGMAPS } });
+    expect(wrapper.find('[data-test="yaml-rendering"]').exists()).toBe(true);
+    expect(wrapper.find('pre.yaml').exists()).toBe(false);
+    expect(wrapper.get('button').attributes('disabled')).toBeDefined(); // Edit waits for the text
+    await settle();
+    expect(wrapper.find('[data-test="yaml-rendering"]').exists()).toBe(false);
+    expect(wrapper.get('pre.yaml.windowed').text()).toContain('name: big');
+    expect(wrapper.findAll('pre.yaml .line').length).toBeLessThan(200);
+  });
+
   it("shows a pod's scheduler verdict", () => {
     const PODS = { ...DEPLOYMENTS, group: '', resource: 'pods', kind: 'Pod' };
     const wrapper = mount(ObjectDetail, { props: { object: { kind: 'Pod', metadata: { name: 'p' } }, kind: PODS } });

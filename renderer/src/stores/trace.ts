@@ -5,10 +5,13 @@
  * steps. The baseline is the store revision when the trace started (without a store: the newest resourceVersion listed).
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef, toRaw, watch } from 'vue';
 import type { ApiObject, ResourceRef, StoreEvent } from '../../../electron/preload/api';
 import { useBridge } from '../bridge';
-import { buildTrace, type TraceInput, type TraceRoot, type TraceStep } from '../lib/trace';
+import type { Trace, TraceInput, TraceRoot, TraceStep } from '../lib/trace';
+import type { TraceMethods } from '../lib/trace-session';
+import { isAbort, type RpcClient } from '../lib/worker-rpc';
+import { spawnTraceWorker } from '../workers/clients';
 
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
@@ -39,7 +42,8 @@ function inNamespace(e: StoreEvent, namespace: string): boolean {
 export const useTraceStore = defineStore('trace', () => {
   const root = ref<TraceRoot | null>(null);
   const rootRef = ref<ResourceRef | null>(null);
-  const inputs = shallowRef<TraceInput[]>([]);
+  /** Every delivery, also here (a step's object is looked up in them); the worker holds its own copy to correlate. */
+  let inputs: TraceInput[] = [];
   /** Revision the trace started at: writes at or below it are the state before. */
   const since = ref(0);
   const running = ref(false);
@@ -48,7 +52,67 @@ export const useTraceStore = defineStore('trace', () => {
   const selectedId = ref<string | null>(null);
   let stops: (() => void)[] = [];
 
-  const trace = computed(() => (root.value ? buildTrace(root.value, inputs.value, since.value) : null));
+  const trace = shallowRef<Trace | null>(null);
+  /** A correlation is running in the worker (the view shows a spinner). */
+  const building = ref(false);
+
+  // The correlation runs in the trace worker: deliveries are sent in batches (one per task), and a new trace is asked
+  // for when the last one arrived — at most one in flight, so a burst of deliveries costs a few correlations, not one each.
+  let worker: RpcClient<TraceMethods> | undefined;
+  const rpc = () => (worker ??= spawnTraceWorker());
+  let outbox: TraceInput[] = [];
+  let scheduled = false;
+  let inFlight = false;
+  let dirty = false;
+  /** Bumped when the recorded deliveries are forgotten: older answers are dropped. */
+  let epoch = 0;
+  function refresh(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => void correlate(), 0);
+  }
+  async function correlate(): Promise<void> {
+    scheduled = false;
+    if (inFlight) {
+      dirty = true;
+      return;
+    }
+    const r = root.value;
+    if (!r) {
+      trace.value = null;
+      return;
+    }
+    const mine = epoch;
+    const client = rpc();
+    if (outbox.length) {
+      client.call('record', [outbox, MAX_INPUTS]).catch((err: unknown) => (error.value = String(err)));
+      outbox = [];
+    }
+    inFlight = true;
+    building.value = true;
+    try {
+      const next = await client.call('build', [{ ...toRaw(r) }, since.value]);
+      if (mine === epoch) trace.value = next;
+    } catch (err) {
+      if (!isAbort(err)) error.value = err instanceof Error ? err.message : String(err);
+    } finally {
+      inFlight = false;
+      building.value = false;
+      if (dirty) {
+        dirty = false;
+        refresh();
+      }
+    }
+  }
+  function forget(): void {
+    epoch++;
+    inputs = [];
+    outbox = [];
+    trace.value = null;
+    void rpc().call('reset', []);
+    refresh();
+  }
+  watch([root, since], refresh);
   const selected = computed<TraceStep | null>(() => trace.value?.steps.find((s) => s.id === selectedId.value) ?? null);
 
   /** The object (or Event) as the step's write left it, from what the watches delivered. */
@@ -56,7 +120,7 @@ export const useTraceStore = defineStore('trace', () => {
     const step = selected.value;
     if (!step) return null;
     const wantedUid = step.id.startsWith('event:') ? step.id.split(':')[1] : step.object.uid;
-    for (const input of inputs.value) {
+    for (const input of inputs) {
       if (!('watch' in input) || !('object' in input.watch)) continue;
       const o = input.watch.object;
       if (o.metadata?.uid === wantedUid && Number(o.metadata?.resourceVersion) === step.revision) return o;
@@ -65,10 +129,10 @@ export const useTraceStore = defineStore('trace', () => {
   });
 
   function record(input: TraceInput): void {
-    const list = inputs.value;
-    list.push(input);
-    if (list.length > MAX_INPUTS) list.splice(0, list.length - MAX_INPUTS);
-    triggerRef(inputs);
+    inputs.push(input);
+    if (inputs.length > MAX_INPUTS) inputs.splice(0, inputs.length - MAX_INPUTS);
+    outbox.push(input);
+    refresh();
   }
 
   /** Sets what to trace (the view starts following it when it opens). */
@@ -77,7 +141,7 @@ export const useTraceStore = defineStore('trace', () => {
     stop();
     root.value = next;
     rootRef.value = ref;
-    inputs.value = [];
+    forget();
     selectedId.value = null;
   }
 
@@ -91,7 +155,7 @@ export const useTraceStore = defineStore('trace', () => {
     running.value = true;
     error.value = null;
     const watched = [kindRef, ...[REPLICASETS, JOBS, PODS, EVENTS].filter((k) => !sameRef(k, kindRef))];
-    if (inputs.value.length === 0) {
+    if (inputs.length === 0) {
       try {
         since.value = (await bridge.storeInfo()).revision;
         storeFeed.value = true;
@@ -130,10 +194,10 @@ export const useTraceStore = defineStore('trace', () => {
   /** Forgets the steps so far and starts over from the current revision. */
   async function restart(): Promise<void> {
     stop();
-    inputs.value = [];
+    forget();
     selectedId.value = null;
     await start();
   }
 
-  return { root, rootRef, since, running, storeFeed, error, trace, selectedId, selected, selectedObject, choose, start, stop, restart, record };
+  return { root, rootRef, since, running, storeFeed, error, trace, building, selectedId, selected, selectedObject, choose, start, stop, restart, record };
 });
