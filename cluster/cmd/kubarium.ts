@@ -12,6 +12,7 @@ import { defaultDataDir, startControlPlane } from '../controlplane/index.js';
 import { clusterIdFor } from '../controlplane/nodes.js';
 import { ProgressFeed } from '../controlplane/progress.js';
 import { connectDocker, downAll, NodeManager } from '../nodes/index.js';
+import { removeCachedImages } from '../nodes/image/remove-cached.js';
 import { startUi } from '../ui/launch-ui.js';
 import type { ClusterState } from '../ui/explorer-api.js';
 import { kubeconfigPaths } from '../client/kubeconfig-set.js';
@@ -25,7 +26,8 @@ const USAGE = `Usage: npm run cluster -- <command> [options]
 
 Commands:
   up        Start the control plane (and its nodes) in the foreground
-  down      Remove the cluster's node containers, their volumes and network (the data dir stays)
+  down      Remove the cluster's node containers, their volumes and network (the data dir stays);
+            with --images also Kubarium's cached images (node, preloaded node, pod images)
   kubeconfig --merge [--set-current]
             Merge a \`kubarium\` cluster, user and context into your kubeconfig (the first file of
             $KUBECONFIG, else ~/.kube/config), after copying it to <file>.kubarium-backup
@@ -51,6 +53,7 @@ Options for up:
 Options for down, kubeconfig and load-image:
   --data-dir DIR         The cluster's data dir (default: as for up)
   --set-current          kubeconfig --merge: also make \`kubarium\` the current-context
+  --images               down: also remove the cached images (the next start rebuilds them)
 `;
 
 /** A Go-style duration of one unit (`500ms`, `15s`, `2m`, `1h`), in ms; NaN if it is not one. */
@@ -162,7 +165,7 @@ async function up(argv: string[]): Promise<void> {
 async function down(argv: string[]): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, images: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (err) {
     fail(`${(err as Error).message}\n\n${USAGE}`);
   }
@@ -173,10 +176,14 @@ async function down(argv: string[]): Promise<void> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   if (!existsSync(join(dataDir, 'cluster-id'))) {
     process.stdout.write(`no nodes: ${dataDir} has no cluster id\n`);
-    return;
+  } else {
+    const removed = await downAll(connectDocker(), clusterIdFor(dataDir)).catch((err: Error) => fail(`down: ${err.message}`));
+    process.stdout.write(`removed ${removed.containers.length} container(s), ${removed.volumes.length} volume(s), ${removed.networks.length} network(s)\n`);
   }
-  const removed = await downAll(connectDocker(), clusterIdFor(dataDir)).catch((err: Error) => fail(`down: ${err.message}`));
-  process.stdout.write(`removed ${removed.containers.length} container(s), ${removed.volumes.length} volume(s), ${removed.networks.length} network(s)\n`);
+  if (values.images) {
+    const images = await removeCachedImages(connectDocker()).catch((err: Error) => fail(`down --images: ${err.message}`));
+    process.stdout.write(`removed ${images.removed.length} cached image tag(s)${images.inUse.length ? `; kept ${images.inUse.join(', ')} (in use)` : ''}\n`);
+  }
 }
 
 async function kubeconfig(argv: string[]): Promise<void> {
