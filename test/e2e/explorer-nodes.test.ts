@@ -1,7 +1,9 @@
 /**
- * Node actions on real node containers, in Chromium against `kubarium up --nodes 1 --ui`: stop the node's
- * container and watch it turn NotReady (its kubelet stops posting), start it and see it Ready again; add a
- * node (a new container joining with the bootstrap token) and remove it. Screenshots go to
+ * The explorer on three real node containers, in Chromium against `kubarium up --nodes 3 --ui`: kube-proxy's
+ * rules and a kubelet's endpoints; a Deployment created from a template runs on the nodes' cards, its value
+ * in the store changes with a scale, the scheduler's verdict covers the three nodes; stop a node's container
+ * and watch it turn NotReady while its pods move to the others, start it and see it Ready again; add a node
+ * (a new container joining with the bootstrap token) and remove it. Screenshots go to
  * test-results/screenshots/. Skips without Chromium or a Docker engine; `kubarium down` removes the containers.
  */
 import assert from 'node:assert/strict';
@@ -19,14 +21,14 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 const RESULTS = join(repoRoot, 'test-results', 'screenshots');
 const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : !existsSync(join(repoRoot, 'out', 'renderer', 'index.html')) ? 'no built renderer (npm run build)' : await dockerSkipReason();
 
-describe('node actions on node containers, in Chromium against `kubarium up --nodes 1 --ui`', { skip, timeout: 600_000 }, () => {
+describe('the explorer on three node containers, in Chromium against `kubarium up --nodes 3 --ui`', { skip, timeout: 600_000 }, () => {
   let cluster: LaunchedCluster;
   let browser: Browser;
   let page: Page;
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    cluster = await launchCluster({ nodes: 1, args: ['--ui', '--node-monitor-grace-period', '10s'], readyTimeoutMs: 300_000 });
+    cluster = await launchCluster({ nodes: 3, args: ['--ui', '--node-monitor-grace-period', '10s'], readyTimeoutMs: 600_000 });
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
@@ -75,9 +77,16 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await page.screenshot({ path: join(RESULTS, 'explorer-network.png'), fullPage: true });
   });
 
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await runKubectl(args, { kubeconfig: cluster.kubeconfig, input });
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+
   it("opens a node's kubelet /pods and /spec from its card", async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
-    const card = page.locator('article.node-card[data-node="node-1"]');
+    const node = await kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.spec.nodeName}']);
+    const card = page.locator(`article.node-card[data-node="${node}"]`);
     const pane = (path: string) => page.locator(`.endpoint-pane[data-endpoint="${path}"]`);
     await card.locator('button[data-endpoint="/pods"]').click();
     await pane('/pods').locator('pre, [role="alert"]').first().waitFor({ timeout: 30_000 });
@@ -89,12 +98,63 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await page.locator('.endpoint-pane').getByRole('button', { name: 'Close' }).click();
   });
 
-  it('stops a node container: the node turns NotReady; starting it brings it back Ready', async () => {
-    const card = page.locator('article.node-card[data-node="node-1"]');
+  it('creates a Deployment from a template: its pods run on the nodes\' cards, the store shows a scale, the verdict covers every node', async () => {
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.getByRole('button', { name: 'Create…' }).click();
+    await page.locator('[data-template="deployment"]').click();
+    const text = page.locator('.create textarea');
+    await text.waitFor();
+    // No registry here: run a locally built image, and let pods leave a lost node within seconds.
+    const yaml = (await text.inputValue())
+      .replace(/\bweb\b/g, 'demo')
+      .replace(/image: \S+/, 'image: kubarium/http-echo:1')
+      .replace('      containers:\n', [
+        '      tolerations:',
+        '        - { key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2 }',
+        '        - { key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2 }',
+        '      containers:\n',
+      ].join('\n'));
+    await text.fill(yaml);
+    await page.locator('.create').getByRole('button', { name: 'Create', exact: true }).click();
+    await page.locator('.create [role="status"]', { hasText: 'Created: Deployment demo' }).waitFor({ timeout: 15_000 });
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const running = page.locator('article.node-card li.pod.tone-ok', { has: page.locator('.name', { hasText: /^demo-/ }) }); // Running and ready
+    await running.nth(1).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-deployment.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Store' }).click();
+    await page.locator('[data-path="/registry/deployments/"]').click();
+    await page.locator('[data-path="/registry/deployments/default/"]').click();
+    await page.locator('[data-key="/registry/deployments/default/demo"]').click();
+    const value = page.locator('[data-test="store-value"]');
+    await value.locator('pre', { hasText: '"replicas": 2' }).first().waitFor({ timeout: 10_000 });
+    await kubectl(['scale', 'deployment/demo', '--replicas=3']);
+    await value.locator('pre', { hasText: '"replicas": 3' }).first().waitFor({ timeout: 15_000 });
+
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const row = page.locator('table.objects tbody tr', { hasText: /demo-/ }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    const verdict = page.locator('[data-test="scheduler-verdict"]');
+    await verdict.locator('tr[data-node]').nth(2).waitFor({ timeout: 10_000 });
+    const nodes = await verdict.locator('tr[data-node]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')).sort());
+    assert.deepEqual(nodes, ['node-1', 'node-2', 'node-3']);
+    assert.equal(await verdict.locator('tr.chosen').count(), 1);
+    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-verdict.png'), fullPage: true });
+  });
+
+  it("stops a node container: the node turns NotReady and its pods move to the others; starting it brings it back Ready", async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const victim = (await kubectl(['get', 'pods', '-l', 'app=demo', '-o', 'jsonpath={.items[0].spec.nodeName}'])) || 'node-1';
+    const card = page.locator(`article.node-card[data-node="${victim}"]`);
     await card.locator('[data-test="container-state"]', { hasText: 'running' }).waitFor({ timeout: 30_000 });
     await card.getByRole('button', { name: 'Stop' }).click();
     await card.locator('[data-test="container-state"]', { hasText: 'exited' }).waitFor({ timeout: 60_000 });
     await card.locator('.badge', { hasText: 'NotReady' }).waitFor({ timeout: 90_000 });
+    // Evicted after the 2 s toleration and replaced: three demo pods Running on the other nodes' cards.
+    const elsewhere = page.locator(`article.node-card:not([data-node="${victim}"]) li.pod.tone-ok`, { has: page.locator('.name', { hasText: /^demo-/ }) });
+    await elsewhere.nth(2).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: join(RESULTS, 'explorer-node-stopped.png'), fullPage: true });
     await card.getByRole('button', { name: 'Start' }).click();
     await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 120_000 });
@@ -102,7 +162,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
 
   it('adds a node that joins Ready, then removes it', async () => {
     await page.getByRole('button', { name: 'Add node' }).click();
-    const card = page.locator('article.node-card[data-node="node-2"]');
+    const card = page.locator('article.node-card[data-node="node-4"]');
     await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 240_000 });
     await page.screenshot({ path: join(RESULTS, 'explorer-node-added.png'), fullPage: true });
     await card.getByRole('button', { name: 'Remove' }).click();
