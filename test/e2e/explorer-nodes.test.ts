@@ -1,7 +1,8 @@
 /**
  * The explorer on three real node containers, in Chromium against `kubarium up --nodes 3 --ui`: kube-proxy's
  * rules and a kubelet's endpoints; a Deployment created from a template runs on the nodes' cards, its value
- * in the store changes with a scale, the scheduler's verdict covers the three nodes; stop a node's container
+ * in the store changes with a scale, the scheduler's verdict covers the three nodes; a pod's logs arrive and
+ * a terminal into it answers `echo`; stop a node's container
  * and watch it turn NotReady while its pods move to the others, start it and see it Ready again; add a node
  * (a new container joining with the bootstrap token) and remove it. Screenshots go to
  * test-results/screenshots/. Skips without Chromium or a Docker engine; `kubarium down` removes the containers.
@@ -142,6 +143,34 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     assert.deepEqual(nodes, ['node-1', 'node-2', 'node-3']);
     assert.equal(await verdict.locator('tr.chosen').count(), 1);
     await page.screenshot({ path: join(RESULTS, 'explorer-nodes-verdict.png'), fullPage: true });
+  });
+
+  it("opens a pod's logs from its card and sees lines arrive, then types `echo hello` into a terminal in it", async () => {
+    await kubectl(['run', 'talker', '--image=kubarium/busybox:1', '--restart=Never', '--', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done']);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.locator('article.node-card li.pod.tone-ok', { hasText: 'talker' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Logs of talker' }).click();
+    const logLines = page.locator('[data-test="log-line"]');
+    await logLines.filter({ hasText: /^tick \d+$/ }).first().waitFor({ timeout: 30_000 });
+    const lastTick = async () => Number(/tick (\d+)/.exec((await logLines.last().textContent()) ?? '')?.[1] ?? 0);
+    const first = await lastTick();
+    for (let i = 0; i < 100 && (await lastTick()) < first + 3; i++) await page.waitForTimeout(100);
+    assert.ok((await lastTick()) >= first + 3, `lines kept arriving after tick ${first}`);
+    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-logs.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const row = page.locator('table.objects tbody tr', { hasText: 'talker' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.locator('[data-test="pod-terminal"]').click();
+    const pane = page.locator('.terminal-pane').last();
+    await pane.locator('[data-test="terminal-status"]', { hasText: 'open' }).waitFor({ timeout: 30_000 });
+    await pane.locator('.xterm-rows').filter({ hasText: '#' }).waitFor({ timeout: 15_000 }); // the prompt
+    await pane.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo hello\n');
+    await pane.locator('.xterm-rows > div').filter({ hasText: /^\s*hello\s*$/ }).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-terminal.png'), fullPage: true });
+    await kubectl(['delete', 'pod', 'talker', '--wait=false']);
   });
 
   it("stops a node container: the node turns NotReady and its pods move to the others; starting it brings it back Ready", async () => {
