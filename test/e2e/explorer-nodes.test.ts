@@ -122,6 +122,8 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await page.getByRole('link', { name: 'Overview' }).click();
     const running = page.locator('article.node-card li.pod.tone-ok', { has: page.locator('.name', { hasText: /^demo-/ }) }); // Running and ready
     await running.nth(1).waitFor({ timeout: 60_000 });
+    // Live usage from metrics.k8s.io (the kubelets' stats), refreshed every 15 s.
+    await page.locator('article.node-card[data-node="node-1"] [data-test="usage"]', { hasText: /in use: cpu \d+m · memory [\d.]+(Ki|Mi|Gi)/ }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'explorer-nodes-deployment.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Store' }).click();

@@ -56,9 +56,18 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     assert.equal(await cards.count(), 2);
     await page.locator('article.node-card .badge', { hasText: /^\s*Ready\s*$/ }).nth(1).waitFor({ timeout: 30_000 });
 
-    const res = await runKubectl(['run', 'ui-pod', '--image=busybox', '--restart=Never'], { kubeconfig: cluster.kubeconfig });
+    const res = await runKubectl(['run', 'ui-pod', '--image=busybox', '--restart=Never', '--overrides', '{"spec":{"containers":[{"name":"ui-pod","image":"busybox","resources":{"requests":{"cpu":"250m","memory":"64Mi"}}}]}}'], { kubeconfig: cluster.kubeconfig });
     assert.equal(res.code, 0, res.stderr);
-    await page.locator('article.node-card:not([data-node="Pending pods"]) li.pod', { hasText: 'ui-pod' }).waitFor({ timeout: 30_000 });
+    const card = page.locator('article.node-card:not([data-node="Pending pods"])', { has: page.locator('li.pod', { hasText: 'ui-pod' }) });
+    await card.waitFor({ timeout: 30_000 });
+    // Its requests count against the node's allocatable.
+    await card.locator('[data-test="requests"]', { hasText: 'cpu 250m /' }).waitFor({ timeout: 10_000 });
+    await card.locator('[data-test="requests"]', { hasText: 'memory 64Mi /' }).waitFor({ timeout: 10_000 });
+    // The control plane's components, healthy by their renewed leader Leases.
+    const components = page.locator('[data-test="control-plane"]');
+    for (const name of ['kube-scheduler', 'kube-controller-manager']) {
+      await components.locator(`[data-component="${name}"] .dot.tone-ok`).waitFor({ timeout: 15_000 });
+    }
     await page.screenshot({ path: join(RESULTS, 'explorer-overview.png'), fullPage: true });
   });
 

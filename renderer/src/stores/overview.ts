@@ -3,10 +3,14 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ApiObject, KubariumBridge, NodeControls } from '../../../electron/preload/api';
 import { useBridge } from '../bridge';
+import { controlPlaneHealth, type ComponentHealth } from '../lib/control-plane-health';
+import { metricsUsage, type Resources } from '../lib/node-usage';
 import { watchCollection, type WatchedCollection } from './watched-collection';
 
 const NODES = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
 const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
+const NODE_METRICS = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes', namespaced: false, kind: 'NodeMetrics' };
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' };
 
 /** localeCompare order, with one shared collator (localeCompare builds one per call). */
 const compareNames = new Intl.Collator().compare;
@@ -21,11 +25,24 @@ export const useOverviewStore = defineStore('overview', () => {
   const busy = ref<Record<string, string>>({});
   /** The last action's outcome, for people to read. */
   const notice = ref<{ text: string; error: boolean } | null>(null);
+  /** Live usage per node from metrics.k8s.io (empty when the metrics API does not answer, e.g. on hollow nodes). */
+  const usage = shallowRef(new Map<string, Resources>());
+  /** The control-plane components' health, from their leader-election Leases. */
+  const components = shallowRef<ComponentHealth[]>([]);
   let poll: ReturnType<typeof setInterval> | undefined;
 
   async function refreshControls(): Promise<void> {
     const bridge = await useBridge();
     controls.value = (await bridge?.nodeControls().catch(() => null)) ?? null;
+    const leases = await bridge?.list(LEASES, 'kube-system').catch(() => null);
+    if (leases) components.value = controlPlaneHealth(leases, Date.now());
+  }
+  // metrics.k8s.io refreshes every 15 s (the kubelet scrape interval), so polling faster shows nothing new.
+  let metricsPoll: ReturnType<typeof setInterval> | undefined;
+  async function refreshUsage(): Promise<void> {
+    const bridge = await useBridge();
+    const items = await bridge?.list(NODE_METRICS).catch(() => null);
+    usage.value = new Map((items ?? []).map((m) => [m.metadata?.name ?? '', metricsUsage(m)]));
   }
 
   async function start(): Promise<void> {
@@ -36,13 +53,16 @@ export const useOverviewStore = defineStore('overview', () => {
     nodes.value = watchCollection(bridge, NODES, undefined, { batch: 'frame' });
     pods.value = watchCollection(bridge, PODS, undefined, { batch: 'frame' });
     void refreshControls();
+    void refreshUsage();
     poll = setInterval(() => void refreshControls(), 5000);
+    metricsPoll = setInterval(() => void refreshUsage(), 15_000);
   }
   function stop(): void {
     nodes.value?.stop();
     pods.value?.stop();
     nodes.value = pods.value = null;
     clearInterval(poll);
+    clearInterval(metricsPoll);
   }
 
   /** Runs one node action, marking `target` busy meanwhile and reporting the outcome. */
@@ -103,5 +123,5 @@ export const useOverviewStore = defineStore('overview', () => {
   /** Node containers by node name (container nodes only). */
   const containers = computed(() => new Map((controls.value?.containers ?? []).map((c) => [c.name, c])));
 
-  return { start, stop, nodeList, podsByNode, error, controls, containers, busy, notice, cordon, drain, stopNode, startNode, removeNode, addNode, addHollowNodes };
+  return { start, stop, nodeList, podsByNode, error, controls, containers, usage, components, busy, notice, cordon, drain, stopNode, startNode, removeNode, addNode, addHollowNodes };
 });
