@@ -315,7 +315,7 @@ export class ResourceStore {
         nmd.deletionGracePeriodSeconds = current.metadata!.deletionGracePeriodSeconds;
       }
       nmd.resourceVersion = currentRV;
-      if (jsonEqual(next, current) || onlyManagedFieldsTimesDiffer(next, current)) return { object: current, created: false };
+      if (equalButManagedFieldsTimes(next, current)) return { object: current, created: false };
       // An object being deleted whose last finalizer is gone is deleted now.
       if (nmd.deletionTimestamp && !(nmd.finalizers?.length) && this.gracefulDone(next)) {
         if (opts.dryRun) return { object: next, created: false };
@@ -538,16 +538,17 @@ export function decodeContinue(token: string): { rv: number; start: string } {
 }
 
 /**
- * A write whose only change is the time of managedFields entries (a repeated server-side
- * apply of the same object in a later second) is no write, as upstream's
- * IgnoreManagedFieldsTimestampsTransformer makes it: the resourceVersion stays.
+ * Whether `next` leaves the object as it is: equal, or differing only in the time of
+ * managedFields entries (a repeated server-side apply of the same object in a later
+ * second), which upstream's IgnoreManagedFieldsTimestampsTransformer also makes no write,
+ * so the resourceVersion stays. One pass over the object; managedFields are compared only
+ * when everything else is equal.
  */
-function onlyManagedFieldsTimesDiffer(next: KubeObject, current: KubeObject): boolean {
+function equalButManagedFieldsTimes(next: KubeObject, current: KubeObject): boolean {
   const a = next.metadata?.managedFields;
   const b = current.metadata?.managedFields;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (!jsonEqual({ ...a[i], time: undefined }, { ...b[i], time: undefined })) return false;
-  }
-  return jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: b } }, current);
+  const withoutManaged = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, managedFields: undefined } });
+  if (!jsonEqual(withoutManaged(next), withoutManaged(current))) return false;
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((e, i) => jsonEqual({ ...e, time: undefined }, { ...b[i], time: undefined }));
 }
