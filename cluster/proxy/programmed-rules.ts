@@ -8,11 +8,25 @@
  * `/rules` (Kubarium's own endpoint; the real kube-proxy has none: people run
  * `iptables-save | grep` on the node). Pure: no I/O.
  */
-import type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ServicePortRules, UserspacePortRules } from './rules-report.js';
+import type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ServicePortIdentity, ServicePortRules, UserspacePortRules } from './rules-report.js';
 import { servicePortName, usableEndpoints } from './service-ports.js';
 import type { ServicePortInfo } from './service-ports.js';
 
-export type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ServicePortRules, UserspacePortRules } from './rules-report.js';
+export type { IptablesRule, ProgrammedChain, ProgrammedEndpoint, ServicePortIdentity, ServicePortRules, UserspacePortRules } from './rules-report.js';
+
+function identityOf(sp: ServicePortInfo): ServicePortIdentity {
+  return {
+    service: servicePortName(sp),
+    namespace: sp.namespace,
+    name: sp.name,
+    portName: sp.portName,
+    protocol: sp.protocol,
+    clusterIP: sp.clusterIP,
+    port: sp.port,
+    nodePort: sp.nodePort,
+    affinitySeconds: sp.affinityTimeoutSeconds,
+  };
+}
 
 /** Tables by name, each with its chain names (in save order) and rules (in chain order). */
 export type SavedTables = Map<string, { chains: string[]; rules: IptablesRule[] }>;
@@ -195,16 +209,8 @@ export function programmedRules(saved: SavedTables, servicePorts: ServicePortInf
     }
     const masquerade = chains.filter((c) => c.kind !== 'SEP').flatMap((c) => c.rules.filter((r) => r.target === 'KUBE-MARK-MASQ'));
     return {
-      service: servicePortName(sp),
-      namespace: sp.namespace,
-      name: sp.name,
-      portName: sp.portName,
-      protocol: sp.protocol,
-      clusterIP: sp.clusterIP,
-      port: sp.port,
-      nodePort: sp.nodePort,
+      ...identityOf(sp),
       externalIPs: sp.externalIPs,
-      affinitySeconds: sp.affinityTimeoutSeconds,
       entry,
       chains,
       endpoints,
@@ -221,15 +227,7 @@ export function userspaceRules(servicePorts: ServicePortInfo[], listening: strin
     const proto = sp.protocol.toLowerCase();
     const wanted = [...[sp.clusterIP, ...sp.externalIPs].map((ip) => `${proto}/${ip}:${sp.port}`), ...(sp.nodePort ? [`${proto}/${nodePortAddress}:${sp.nodePort}`] : [])];
     return {
-      service: servicePortName(sp),
-      namespace: sp.namespace,
-      name: sp.name,
-      portName: sp.portName,
-      protocol: sp.protocol,
-      clusterIP: sp.clusterIP,
-      port: sp.port,
-      nodePort: sp.nodePort,
-      affinitySeconds: sp.affinityTimeoutSeconds,
+      ...identityOf(sp),
       listeners: wanted.filter((k) => open.has(k)),
       backends: usableEndpoints(sp.endpoints).map((e) => `${e.ip}:${e.port}`),
     };

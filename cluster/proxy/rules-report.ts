@@ -53,8 +53,8 @@ export interface ProgrammedChain {
   rules: IptablesRule[];
 }
 
-/** The rules one Service port has on this node. */
-export interface ServicePortRules {
+/** Which Service port a report is about: the same in both modes. */
+export interface ServicePortIdentity {
   /** `ns/name:port` (kube-proxy's ServicePortName). */
   service: string;
   namespace: string;
@@ -64,8 +64,12 @@ export interface ServicePortRules {
   clusterIP: string;
   port: number;
   nodePort: number;
-  externalIPs: string[];
   affinitySeconds?: number;
+}
+
+/** The rules one Service port has on this node. */
+export interface ServicePortRules extends ServicePortIdentity {
+  externalIPs: string[];
   /** The rules in KUBE-SERVICES, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES that match this port (nat and filter). */
   entry: IptablesRule[];
   /** The per-service chains reached from `entry`, in the order they were reached. */
@@ -78,16 +82,7 @@ export interface ServicePortRules {
 }
 
 /** The userspace mode's view of one Service port: where it listens and where it forwards. */
-export interface UserspacePortRules {
-  service: string;
-  namespace: string;
-  name: string;
-  portName: string;
-  protocol: string;
-  clusterIP: string;
-  port: number;
-  nodePort: number;
-  affinitySeconds?: number;
+export interface UserspacePortRules extends ServicePortIdentity {
   /** `proto/address:port` listeners now open for this port. */
   listeners: string[];
   /** `ip:port` of the endpoints connections are balanced over (round-robin). */
