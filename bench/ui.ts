@@ -10,8 +10,7 @@
  * opens a new page. The renderer is built (`electron-vite build`) when out/renderer is missing
  * or older than renderer/src. Alone: `npx tsx bench/ui.ts [--quick]`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -21,7 +20,7 @@ import { DEPLOYMENTS, PODS, RestClient, SharedInformerFactory } from '../cluster
 import { launchControlPlane, type ControlPlaneProcess } from './lib/control-plane-process.js';
 import { percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
-import { chromiumMemoryMiB, chromiumMissing, launchChromium } from './ui/chromium.js';
+import { chromiumMemoryMiB, chromiumMissing, ensureRendererBuilt, launchChromium } from './ui/chromium.js';
 import { summarizeProfile, type HotFunction } from './ui/cpu-profile.js';
 import { frameStats, installProbe, pageMetrics, pageNow, type FrameStats, type PageMetrics } from './ui/page-probe.js';
 
@@ -69,29 +68,10 @@ export interface UiBenchResult {
   failures: string[];
 }
 
-const ROOT = join(import.meta.dirname, '..');
 const NS = 'default';
 const NODE_CARDS = 'article.node-card:not([data-node="Pending pods"])';
 const count = (selector: string) => `document.querySelectorAll(${JSON.stringify(selector)}).length`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** The launcher serves out/renderer: build it when missing or older than the sources. */
-function ensureRendererBuilt(): void {
-  const index = join(ROOT, 'out', 'renderer', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(ROOT, 'renderer', 'src'))) return;
-  console.log('building the renderer (electron-vite build)…');
-  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('electron-vite build failed');
-}
 
 async function openPage(browser: Browser, url: string): Promise<Page> {
   // bypassCSP: the app's CSP (script-src 'self') forbids the string predicates evaluated below.

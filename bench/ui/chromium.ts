@@ -1,21 +1,11 @@
 /**
- * Debian's Chromium driven by playwright-core, with the flags the e2e tests use, and the
- * resident memory of the renderer processes this browser started (read from /proc: CDP's
- * SystemInfo.getProcessInfo gives CPU time only).
+ * The resident memory of the renderer processes a Chromium of ours started (read from /proc:
+ * CDP's SystemInfo.getProcessInfo gives CPU time only); the browser itself, as the e2e tests
+ * launch it, comes from test/support/chromium.ts.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
 
-export const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM}: apt-get install -y chromium`;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-}
+export { CHROMIUM, CHROMIUM_FLAGS, chromiumMissing, ensureRendererBuilt, launchChromium } from '../../test/support/chromium.js';
 
 interface ProcInfo {
   pid: number;

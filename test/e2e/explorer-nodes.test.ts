@@ -8,19 +8,16 @@
  * test-results/screenshots/. Skips without Chromium or a Docker engine; `kubarium down` removes the containers.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/tools.mjs';
+import type { Browser, Page } from 'playwright-core';
 import { dockerSkipReason } from '../../cluster/nodes/docker.js';
+import { chromiumMissing, ensureRendererBuilt, launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { runKubectl } from '../support/kubectl.js';
 
-const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const RESULTS = join(repoRoot, 'test-results', 'screenshots');
-const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : !existsSync(join(repoRoot, 'out', 'renderer', 'index.html')) ? 'no built renderer (npm run build)' : await dockerSkipReason();
+const skip = chromiumMissing() ?? (await dockerSkipReason());
 
 describe('the explorer on three node containers, in Chromium against `kubarium up --nodes 3 --ui`', { skip, timeout: 600_000 }, () => {
   let cluster: LaunchedCluster;
@@ -28,11 +25,12 @@ describe('the explorer on three node containers, in Chromium against `kubarium u
   let page: Page;
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
+    ensureRendererBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = await launchCluster({ nodes: 3, args: ['--ui', '--node-monitor-grace-period', '10s'], readyTimeoutMs: 600_000 });
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (err) => process.stderr.write(`[page] ${err.message}\n`));
     page.on('dialog', (d) => void d.accept());
@@ -75,7 +73,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await rule.waitFor({ timeout: 5_000 });
     assert.match(await rule.textContent() ?? '', /KUBE-SEP-[A-Z0-9]{16}/);
     assert.match(await page.locator('.node-rules[data-node="node-1"] .port h3').textContent() ?? '', /NodePort \d+/);
-    await page.screenshot({ path: join(RESULTS, 'explorer-network.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-network.png'), fullPage: true });
   });
 
   const kubectl = async (args: string[], input?: string) => {
@@ -91,11 +89,11 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     const pane = (path: string) => page.locator(`.endpoint-pane[data-endpoint="${path}"]`);
     await card.locator('button[data-endpoint="/pods"]').click();
     await pane('/pods').locator('pre, [role="alert"]').first().waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-kubelet-pods.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-kubelet-pods.png'), fullPage: true });
     assert.match((await pane('/pods').textContent()) ?? '', /"name": "web"/);
     await card.locator('button[data-endpoint="/spec"]').click();
     await pane('/spec').locator('pre.json', { hasText: 'num_cores' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-kubelet-spec.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-kubelet-spec.png'), fullPage: true });
     await page.locator('.endpoint-pane').getByRole('button', { name: 'Close' }).click();
   });
 
@@ -124,7 +122,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await running.nth(1).waitFor({ timeout: 60_000 });
     // Live usage from metrics.k8s.io (the kubelets' stats), refreshed every 15 s.
     await page.locator('article.node-card[data-node="node-1"] [data-test="usage"]', { hasText: /in use: cpu \d+m · memory [\d.]+(Ki|Mi|Gi)/ }).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-deployment.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-nodes-deployment.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Store' }).click();
     await page.locator('[data-path="/registry/deployments/"]').click();
@@ -144,7 +142,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     const nodes = await verdict.locator('tr[data-node]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')).sort());
     assert.deepEqual(nodes, ['node-1', 'node-2', 'node-3']);
     assert.equal(await verdict.locator('tr.chosen').count(), 1);
-    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-verdict.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-nodes-verdict.png'), fullPage: true });
   });
 
   it("opens a pod's logs from its card and sees lines arrive, then types `echo hello` into a terminal in it", async () => {
@@ -158,7 +156,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     const first = await lastTick();
     for (let i = 0; i < 100 && (await lastTick()) < first + 3; i++) await page.waitForTimeout(100);
     assert.ok((await lastTick()) >= first + 3, `lines kept arriving after tick ${first}`);
-    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-logs.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-nodes-logs.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Resources' }).click();
     const row = page.locator('table.objects tbody tr', { hasText: 'talker' });
@@ -171,7 +169,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await pane.locator('.xterm-helper-textarea').focus();
     await page.keyboard.type('echo hello\n');
     await pane.locator('.xterm-rows > div').filter({ hasText: /^\s*hello\s*$/ }).first().waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-nodes-terminal.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-nodes-terminal.png'), fullPage: true });
     await kubectl(['delete', 'pod', 'talker', '--wait=false']);
   });
 
@@ -186,7 +184,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     // Evicted after the 2 s toleration and replaced: three demo pods Running on the other nodes' cards.
     const elsewhere = page.locator(`article.node-card:not([data-node="${victim}"]) li.pod.tone-ok`, { has: page.locator('.name', { hasText: /^demo-/ }) });
     await elsewhere.nth(2).waitFor({ timeout: 120_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-node-stopped.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-node-stopped.png'), fullPage: true });
     await card.getByRole('button', { name: 'Start' }).click();
     await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 120_000 });
   });
@@ -195,7 +193,7 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
     await page.getByRole('button', { name: 'Add node' }).click();
     const card = page.locator('article.node-card[data-node="node-4"]');
     await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 240_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-node-added.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-node-added.png'), fullPage: true });
     await card.getByRole('button', { name: 'Remove' }).click();
     await card.waitFor({ state: 'detached', timeout: 60_000 });
   });

@@ -7,41 +7,31 @@
  * Skips without Chromium or a Docker engine; every container is labelled io.kubarium.test=<id> and removed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/tools.mjs';
+import type { Browser, Page } from 'playwright-core';
 import { RestClient } from '../../cluster/client/index.js';
 import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
 import { connectDocker } from '../../cluster/nodes/docker.js';
+import { chromiumMissing, ensureRendererBuilt, launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 
-const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const RESULTS = join(repoRoot, 'test-results', 'screenshots');
 const testId = `explorer-${process.pid}-${randomBytes(3).toString('hex')}`;
 const NODE = `kubelet-${testId}`;
 const NS = 'default';
 const docker = connectDocker();
 
 async function skipReason(): Promise<string | false> {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/prereqs.mjs)`;
+  const missing = chromiumMissing();
+  if (missing) return missing;
   return podEngineSkipReason(docker);
 }
 const skip = await skipReason();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The web mode serves out/renderer; build it once if this checkout has not. */
-function ensureRendererBuilt(): void {
-  if (existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
-  const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  assert.equal(built.status, 0, 'electron-vite build failed');
-}
 
 describe('explorer logs and terminal in Chromium, against a real container', { skip, timeout: 300_000 }, () => {
   let cluster: LaunchedCluster;
@@ -53,14 +43,14 @@ describe('explorer logs and terminal in Chromium, against a real container', { s
 
   before(async () => {
     ensureRendererBuilt();
-    mkdirSync(RESULTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = await launchCluster({ args: ['--no-scheduler', '--ui'] });
     client = RestClient.fromKubeconfig(cluster.kubeconfig);
     node = await startTestNode({ cluster, client, name: NODE, namespace: NS, testId });
 
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (err) => process.stderr.write(`[page] ${err.message}\n`));
     await page.goto(line[1]);
@@ -89,7 +79,7 @@ describe('explorer logs and terminal in Chromium, against a real container', { s
 
     await page.getByLabel('Search logs').fill('tick 2');
     await page.locator('[data-test="log-line"] mark', { hasText: 'tick 2' }).first().waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-logs.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-logs.png'), fullPage: true });
   });
 
   it('types `echo hello` into a terminal in the container (sh, as busybox has no bash) and reads the output', async () => {
@@ -108,7 +98,7 @@ describe('explorer logs and terminal in Chromium, against a real container', { s
     await page.keyboard.type('echo hello\n');
     // The typed command echoes as `echo hello`; its output is a row of its own.
     await pane.locator('.xterm-rows > div').filter({ hasText: /^\s*hello\s*$/ }).first().waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-terminal.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-terminal.png'), fullPage: true });
 
     // Reconnect: a fresh session in the same tab.
     await pane.getByRole('button', { name: 'Reconnect' }).click();

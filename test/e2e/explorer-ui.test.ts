@@ -8,26 +8,15 @@
  * Skips when /usr/bin/chromium (Debian package `chromium`) is absent.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/tools.mjs';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, ensureRendererBuilt, launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { runKubectl } from '../support/kubectl.js';
 
-const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const RESULTS = join(repoRoot, 'test-results', 'screenshots');
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/prereqs.mjs)`;
-
-/** The web mode serves out/renderer; build it once if this checkout has not. */
-function ensureRendererBuilt(): void {
-  if (existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
-  const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  assert.equal(built.status, 0, 'electron-vite build failed');
-}
+const skip = chromiumMissing() ?? false;
 
 describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
   let cluster: LaunchedCluster;
@@ -36,11 +25,11 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
 
   before(async () => {
     ensureRendererBuilt();
-    mkdirSync(RESULTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = await launchCluster({ args: ['--hollow-nodes', '2', '--ui'] });
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (err) => process.stderr.write(`[page] ${err.message}\n`));
     await page.goto(line[1]);
@@ -68,7 +57,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     for (const name of ['kube-scheduler', 'kube-controller-manager']) {
       await components.locator(`[data-component="${name}"] .dot.tone-ok`).waitFor({ timeout: 15_000 });
     }
-    await page.screenshot({ path: join(RESULTS, 'explorer-overview.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-overview.png'), fullPage: true });
   });
 
   it('lists pods in the resources view and shows the selected one as YAML', async () => {
@@ -78,7 +67,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await row.click();
     await page.locator('aside.detail pre.yaml', { hasText: 'name: ui-pod' }).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: /dark theme/ }).click();
-    await page.screenshot({ path: join(RESULTS, 'explorer-resources-dark.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-resources-dark.png'), fullPage: true });
     assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
   });
 
@@ -87,7 +76,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await page.locator('[data-template="deployment"]').click();
     await page.locator('.create textarea').waitFor();
     assert.match(await page.locator('.create textarea').inputValue(), /kind: Deployment/);
-    await page.screenshot({ path: join(RESULTS, 'explorer-create-from-template.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-create-from-template.png'), fullPage: true });
     await page.locator('.create').getByRole('button', { name: 'Create', exact: true }).click();
     await page.locator('.create [role="status"]', { hasText: 'Created: Deployment web' }).waitFor({ timeout: 15_000 });
 
@@ -113,14 +102,14 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     assert.ok(after > before, `mod revision ${before} → ${after}`);
     await page.locator('.feed td', { hasText: '/registry/deployments/default/web' }).first().waitFor({ timeout: 10_000 });
     assert.ok((await value.locator('.history li').count()) >= 2, 'the history lists the versions before the scale');
-    await page.screenshot({ path: join(RESULTS, 'explorer-store.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-store.png'), fullPage: true });
 
     // The cluster as it was at the revision before the scale.
     await page.getByLabel('Revision').fill(String(before));
     await page.getByRole('button', { name: 'Go' }).click();
     await page.locator('.travel', { hasText: `revision ${before}` }).waitFor({ timeout: 10_000 });
     await value.locator('pre', { hasText: '"replicas": 2' }).first().waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-store-time-travel.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-store-time-travel.png'), fullPage: true });
     await page.getByRole('button', { name: 'Live' }).click();
     await value.locator('pre', { hasText: '"replicas": 3' }).first().waitFor({ timeout: 10_000 });
   });
@@ -137,7 +126,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     assert.equal(await verdict.locator('tr.chosen').count(), 1);
     assert.ok((await verdict.locator('th').count()) > 3, 'a column per score plugin');
     await verdict.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(RESULTS, 'explorer-scheduler-verdict.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-scheduler-verdict.png'), fullPage: true });
   });
 
   it('puts events on a time axis, filterable by reason', async () => {
@@ -149,7 +138,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     const objects = await lanes.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-object') ?? ''));
     assert.ok(objects.length >= 2 && objects.every((o) => o.startsWith('Pod ')), objects.join(', '));
     await page.getByLabel('Filter by reason').selectOption('');
-    await page.screenshot({ path: join(RESULTS, 'explorer-events-timeline.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-events-timeline.png'), fullPage: true });
   });
 
   it('deletes selected objects in the resources view', async () => {
@@ -172,7 +161,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await card.locator('li.pod', { has: page.locator('.name', { hasText: /^web-/ }) }).first().waitFor({ state: 'detached', timeout: 60_000 });
     const webPods = page.locator('article.node-card[data-node="hollow-node-0"] li.pod', { has: page.locator('.name', { hasText: /^web-/ }) });
     await webPods.nth(2).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-node-actions.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-node-actions.png'), fullPage: true });
 
     await card.getByRole('button', { name: 'Uncordon' }).click();
     await card.locator('.badge', { hasText: /^\s*Ready\s*$/ }).waitFor({ timeout: 15_000 });
@@ -191,7 +180,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     await added.filter({ hasText: /✓ registered hollow-node-2/ }).waitFor({ timeout: 15_000 });
     const start = details.locator('li[data-task="Start the control plane"]');
     await start.filter({ hasText: /✓ running/ }).waitFor({ timeout: 5_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-progress.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-progress.png'), fullPage: true });
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'detached', timeout: 5_000 });
   });
@@ -224,7 +213,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     assert.equal(outline, 'solid', 'the focused row shows a focus ring');
     await page.keyboard.press('Enter');
     await page.locator('aside.detail pre.yaml', { hasText: `name: ${keys[1]!.split('/')[1]}` }).waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(RESULTS, 'explorer-keyboard.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-keyboard.png'), fullPage: true });
     await page.keyboard.press('Escape');
     await page.locator('aside.detail').waitFor({ state: 'detached', timeout: 5_000 });
     assert.equal(await focusedKey(), keys[1], 'focus goes back to the row');
@@ -240,7 +229,7 @@ describe('explorer UI in Chromium against `kubarium up --ui`', { skip }, () => {
     assert.match(await sheet.innerText(), /g then r\s+or\s+Ctrl\+2\s+Go to Resources/);
     for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
     assert.equal(await sheet.locator(':focus').count(), 1, 'Tab stays inside the dialog');
-    await page.screenshot({ path: join(RESULTS, 'explorer-shortcuts.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-shortcuts.png'), fullPage: true });
     await page.keyboard.press('Escape');
     await sheet.waitFor({ state: 'detached', timeout: 5_000 });
 

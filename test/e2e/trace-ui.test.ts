@@ -6,36 +6,15 @@
  * Skips when /usr/bin/chromium (Debian package `chromium`) is absent.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/tools.mjs';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, ensureRendererBuilt, launchChromium, SCREENSHOTS } from '../support/chromium.js';
 import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
 import { runKubectl } from '../support/kubectl.js';
 
-const CHROMIUM = process.env.KUBARIUM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const RESULTS = join(repoRoot, 'test-results', 'screenshots');
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (scripts/prereqs.mjs)`;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The web mode serves out/renderer: build it when missing or older than the renderer's sources (this view is new). */
-function ensureRendererBuilt(): void {
-  const index = join(repoRoot, 'out', 'renderer', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(join(repoRoot, 'renderer', 'src'))) return;
-  const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  assert.equal(built.status, 0, 'electron-vite build failed');
-}
+const skip = chromiumMissing() ?? false;
 
 describe('the trace view in Chromium against `kubarium up --ui`', { skip }, () => {
   let cluster: LaunchedCluster;
@@ -44,7 +23,7 @@ describe('the trace view in Chromium against `kubarium up --ui`', { skip }, () =
 
   before(async () => {
     ensureRendererBuilt();
-    mkdirSync(RESULTS, { recursive: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = await launchCluster({ args: ['--hollow-nodes', '2', '--ui'] });
     const line = /^ui (\S+)$/m.exec(cluster.logs());
     assert.ok(line, `no "ui <url>" line in:\n${cluster.logs()}`);
@@ -52,7 +31,7 @@ describe('the trace view in Chromium against `kubarium up --ui`', { skip }, () =
     assert.equal(created.code, 0, created.stderr);
     const rolled = await runKubectl(['rollout', 'status', 'deployment/web', '--timeout=60s'], { kubeconfig: cluster.kubeconfig });
     assert.equal(rolled.code, 0, rolled.stderr);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (err) => process.stderr.write(`[page] ${err.message}\n`));
     await page.goto(line[1]);
@@ -93,7 +72,7 @@ describe('the trace view in Chromium against `kubarium up --ui`', { skip }, () =
     const detail = page.locator('[data-test="trace-step"]');
     await detail.locator('pre.yaml', { hasText: 'nodeName: hollow-node-' }).waitFor({ timeout: 5_000 });
     assert.match((await detail.textContent()) ?? '', /\/registry\/pods\/default\/web-/);
-    await page.screenshot({ path: join(RESULTS, 'explorer-trace.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer-trace.png'), fullPage: true });
 
     // …and the store view at that key and revision.
     await detail.getByRole('button', { name: /Open in store at revision/ }).click();
