@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { RestClient } from '../../cluster/client/index.js';
 import { connectDocker } from '../../cluster/nodes/docker.js';
-import { launchCluster, type LaunchedCluster } from '../support/cluster.js';
+import { launchCluster, writeTokenKubeconfig, type LaunchedCluster } from '../support/cluster.js';
 import { kubectlPath, runKubectl } from '../support/kubectl.js';
 import { startTestNode, type TestNode } from '../support/test-node.js';
 import { podEngineSkipReason } from '../../cluster/kubelet/testing/engine.js';
@@ -302,15 +302,7 @@ subjects: [{kind: ServiceAccount, name: peeker, namespace: ${NS}}]
     assert.equal(applied.code, 0, applied.stderr);
     const token = (await kubectl(['create', 'token', 'peeker'])).stdout.trim();
     assert.ok(token, 'a service-account token');
-    const server = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout;
-    const peekerConfig = join(workDir, 'peeker.kubeconfig');
-    writeFileSync(peekerConfig, `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server}", certificate-authority: "${join(cluster.dataDir, 'pki', 'ca.crt')}"}}]
-users: [{name: u, user: {token: "${token}"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: ${NS}}}]
-current-context: c
-`);
+    const peekerConfig = writeTokenKubeconfig(cluster, token, join(workDir, 'peeker.kubeconfig'), NS);
     const logsOk = await kubectl(['logs', 'shell'], { kubeconfig: peekerConfig });
     assert.equal(logsOk.code, 0, logsOk.stderr);
     const denied = await kubectl(['exec', 'shell', '--', 'true'], { kubeconfig: peekerConfig });

@@ -4,7 +4,7 @@
  * kubeconfig that the real kubectl uses.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -224,4 +224,16 @@ export function serverUrl(kubeconfigPath: string): string {
   const cluster = config.clusters?.find((c) => c.name === context?.context.cluster) ?? config.clusters?.[0];
   if (!cluster?.cluster.server) throw new Error(`${kubeconfigPath} names no cluster server`);
   return cluster.cluster.server;
+}
+
+/** Writes a kubeconfig at `path` that reaches `cluster` with a bearer `token` (a service account's) in `namespace`; returns `path`. */
+export function writeTokenKubeconfig(cluster: Pick<LaunchedCluster, 'kubeconfig' | 'dataDir'>, token: string, path: string, namespace = 'default'): string {
+  writeFileSync(path, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${serverUrl(cluster.kubeconfig)}", certificate-authority: "${join(cluster.dataDir, 'pki', 'ca.crt')}"}}]
+users: [{name: u, user: {token: "${token}"}}]
+contexts: [{name: c, context: {cluster: c, user: u, namespace: ${namespace}}}]
+current-context: c
+`);
+  return path;
 }

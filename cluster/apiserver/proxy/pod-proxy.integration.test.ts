@@ -15,7 +15,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,7 +24,7 @@ import { connectDocker } from '../../nodes/docker.js';
 import { selfSignedKubeletServingCertificate } from '../../pki/index.js';
 import { podEngineSkipReason } from '../../kubelet/testing/engine.js';
 import { eventually } from '../../controllers/testing/harness.js';
-import { launchCluster, type LaunchedCluster } from '../../../test/support/cluster.js';
+import { launchCluster, writeTokenKubeconfig, type LaunchedCluster } from '../../../test/support/cluster.js';
 import { kubectlPath, runKubectl } from '../../../test/support/kubectl.js';
 import { startTestNode, type TestNode } from '../../../test/support/test-node.js';
 
@@ -258,15 +258,7 @@ subjects: [{kind: ServiceAccount, name: reader, namespace: ${NS}}]
     const applied = await kubectl(['apply', '-f', '-'], rbac);
     assert.equal(applied.code, 0, applied.stderr);
     const token = (await kubectl(['create', 'token', 'reader'])).stdout.trim();
-    const server = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout;
-    const readerConfig = join(workDir, 'reader.kubeconfig');
-    writeFileSync(readerConfig, `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server}", certificate-authority: "${join(cluster.dataDir, 'pki', 'ca.crt')}"}}]
-users: [{name: u, user: {token: "${token}"}}]
-contexts: [{name: c, context: {cluster: c, user: u, namespace: ${NS}}}]
-current-context: c
-`);
+    const readerConfig = writeTokenKubeconfig(cluster, token, join(workDir, 'reader.kubeconfig'), NS);
     const asReader = (more: string[], input?: string) => kubectl(more, input, readerConfig);
     const got = await asReader(['get', '--raw', `/api/v1/namespaces/${NS}/pods/relay:8080/proxy/ok`]);
     assert.equal(got.code, 0, got.stderr);
