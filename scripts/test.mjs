@@ -56,7 +56,8 @@ function testFiles(selectors) {
 }
 
 function prepare() {
-  const env = { ...process.env };
+  // The API server freezes the objects its watch cache shares (storage/object.ts deepFreeze): a change to one throws.
+  const env = { KUBARIUM_FREEZE_SHARED: '1', ...process.env };
   const { missing } = ensureDebianPackages((line) => console.log(line));
   if (missing.length > 0) console.log(`prereqs: still missing: ${missing.map((p) => p.name).join(' ')}`);
   if (!ensureNativeForNode()) console.log('prereqs: better-sqlite3 does not load in this Node (see the rebuild output above)');

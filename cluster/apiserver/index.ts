@@ -35,7 +35,10 @@ import { ResourceRegistry } from './resources/registry.js';
 import { schemaCheck } from './schema/adapter.js';
 import { applySchemaDefaults } from './schema/defaults.js';
 import { SchemaValidator } from './schema/index.js';
-import { startAPIServer, type APIServer } from './server.js';
+import { startAPIServer, type APIServer, type RequestAuthorizer } from './server.js';
+import { loopbackWatch } from './loopback-watch.js';
+import { withAuthenticatedGroup, type UserInfo } from './auth/user.js';
+import type { LoopbackWatch } from '../client/loopback.js';
 import { Codec } from './storage/codec.js';
 import { AesGcmTransformer, prefixTransformer } from './storage/transformer.js';
 import { WatchHub } from './storage/watch-hub.js';
@@ -59,6 +62,8 @@ export interface KubeAPIServer {
   readonly port: number;
   readonly registry: ResourceRegistry;
   readonly server: APIServer;
+  /** Watches for a component in this process acting as `user` (loopback-watch.ts). */
+  loopbackWatch(user: UserInfo): LoopbackWatch;
   stop(): Promise<void>;
 }
 
@@ -162,6 +167,8 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     }
   };
   let bootstrapped = false;
+  const virtual = new Map([...reviewHandlers({ authorizer, authenticator, storeHealthy }), ...kubeletMetricsAPI(registry, context.kubelet!, log)]);
+  const authorize: RequestAuthorizer['authorize'] = (user, attrs) => authorizer.authorize(user, attrs.resourceRequest ? attrs : { verb: attrs.verb, path: attrs.path });
   const server = await startAPIServer({
     host: opts.host,
     port: opts.port,
@@ -169,9 +176,9 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     registry,
     context,
     authenticator,
-    authorizer: { authorize: (user, attrs) => authorizer.authorize(user, attrs.resourceRequest ? attrs : { verb: attrs.verb, path: attrs.path }) },
+    authorizer: { authorize },
     openapi,
-    virtual: new Map([...reviewHandlers({ authorizer, authenticator, storeHealthy }), ...kubeletMetricsAPI(registry, context.kubelet!, log)]),
+    virtual,
     readyChecks: [
       { name: 'etcd', check: async () => void (await opts.store.currentRevision()) },
       {
@@ -188,10 +195,12 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
   await bootstrapCluster({ registry, strategy, endpointIP: opts.advertiseAddress, endpointPort: server.port, serviceIP: serviceAllocator.apiServerServiceIP });
   bootstrapped = true;
 
+  const loopback = { context, registry, authorizer: { authorize }, virtual, track: (open: boolean) => void (open ? server.metrics.watchers++ : server.metrics.watchers--) };
   return {
     port: server.port,
     registry,
     server,
+    loopbackWatch: (user) => loopbackWatch(loopback, withAuthenticatedGroup(user)),
     stop: async () => {
       await server.close();
       await hub.stop();

@@ -2,6 +2,7 @@
 export * from './gvr.js';
 export * from './kubeconfig.js';
 export * from './rest-client.js';
+export type * from './loopback.js';
 export * from './indexer.js';
 export * from './informer.js';
 export * from './informer-factory.js';

@@ -242,7 +242,7 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
         for await (const ev of stream) {
           if (ev.type === 'ERROR') throw statusToError(ev.object);
           events++;
-          this.apply(ev.type, ev.object);
+          this.apply(ev.type, ev.object, stream.shared === true);
         }
       } catch (err) {
         if (this.stopped) return;
@@ -259,13 +259,14 @@ export class SharedInformer<T extends KubeObject> implements Syncable {
     }
   }
 
-  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', obj: T): void {
+  /** `shared`: the object is the in-process API server's own (already interned there), kept as it is. */
+  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', obj: T, shared: boolean): void {
     const rv = obj.metadata?.resourceVersion;
     if (type === 'BOOKMARK') {
       if (rv) this.lastRV = rv;
       return;
     }
-    this.transform(obj);
+    if (!shared) this.transform(obj);
     const key = metaNamespaceKey(obj);
     if (type === 'DELETED') {
       const old = this.indexer.delete(key);

@@ -16,6 +16,7 @@ import { loadKubeconfig } from './kubeconfig.js';
 import type { ConnectionConfig } from './kubeconfig.js';
 import { apiVersionOf, PODS, resourcePath } from './gvr.js';
 import type { GVR } from './gvr.js';
+import type { LoopbackEvent, LoopbackWatch } from './loopback.js';
 import { ndjson } from './ndjson.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -46,6 +47,8 @@ export interface RestClientOptions extends ConnectionConfig {
   requestTimeoutMs?: number;
   /** Asked before each request for the bearer token (exec credential plugins, rotated token files); wins over `token`. */
   tokenSource?: () => Promise<string | undefined>;
+  /** Watches served by an API server in this process (loopback.ts); other requests still use the network. */
+  loopback?: LoopbackWatch;
 }
 
 export interface SelectorOptions {
@@ -106,6 +109,8 @@ export type WatchEvent<T> = { type: WatchEventType; object: T } | { type: 'ERROR
 /** An open watch: iterate its events; the iteration ends when the server closes the stream or `stop()` is called. */
 export interface WatchStream<T> extends AsyncIterable<WatchEvent<T>> {
   stop(): void;
+  /** The events' objects are the in-process API server's own (loopback.ts): read them, never change them. */
+  readonly shared?: boolean;
 }
 
 export interface RequestOptions {
@@ -171,6 +176,7 @@ export class RestClient {
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
   private readonly tokenSource?: () => Promise<string | undefined>;
+  private readonly loopback?: LoopbackWatch;
 
   /** A client for the current context of a kubeconfig file. */
   static fromKubeconfig(path: string, opts: Omit<RestClientOptions, keyof ConnectionConfig> & { context?: string } = {}): RestClient {
@@ -202,6 +208,7 @@ export class RestClient {
     this.headers = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'kubarium-client' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
     this.tokenSource = opts.tokenSource;
+    this.loopback = opts.loopback;
   }
 
   /** Closes pooled connections; open watches are not affected. */
@@ -422,17 +429,21 @@ export class RestClient {
     if (this.limiter) await this.limiter.acquire(o.signal);
     const abort = new AbortController();
     const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
-    const res = await this.send('GET', resourcePath(r, o.namespace), {
-      query: {
-        watch: 'true',
-        resourceVersion: o.resourceVersion,
-        timeoutSeconds: o.timeoutSeconds,
-        allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
-        labelSelector: o.labelSelector,
-        fieldSelector: o.fieldSelector,
-      },
-      signal,
-    }, true);
+    const path = resourcePath(r, o.namespace);
+    const query = {
+      watch: 'true',
+      resourceVersion: o.resourceVersion,
+      timeoutSeconds: o.timeoutSeconds,
+      allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+    };
+    const local = await this.loopback?.(path + queryString(query), signal);
+    if (local) {
+      if ('body' in local) throw statusErrorFrom(local.status, local.body);
+      return loopbackStream<T>(local.events, abort);
+    }
+    const res = await this.send('GET', path, { query, signal }, true);
     const code = res.statusCode ?? 0;
     if (code !== 200) {
       const body = await this.readBody(res).catch(() => '');
@@ -471,4 +482,17 @@ export class RestClient {
     const it = events();
     return { stop, [Symbol.asyncIterator]: () => it };
   }
+}
+
+/** A watch answered in-process: its events as the server handed them over (loopback.ts). */
+function loopbackStream<T>(events: AsyncIterable<LoopbackEvent>, abort: AbortController): WatchStream<T> {
+  async function* each(): AsyncGenerator<WatchEvent<T>> {
+    try {
+      yield* events as AsyncIterable<WatchEvent<T>>;
+    } finally {
+      abort.abort();
+    }
+  }
+  const it = each();
+  return { stop: () => abort.abort(), shared: true, [Symbol.asyncIterator]: () => it };
 }

@@ -22,7 +22,7 @@ import type { HollowNodeStatus } from '../nodes/hollow/index.js';
 import { startComponents, type ComponentsHealth, type ComponentsOptions } from './components.js';
 
 /** What crosses to the worker: the options without the log function (lines come back as messages). */
-export type WorkerOptions = Omit<ComponentsOptions, 'log'>;
+export type WorkerOptions = Omit<ComponentsOptions, 'log' | 'loopback'>;
 
 type RequestBody = { op: 'health' | 'metrics' | 'hollowNodeStatus' | 'stop' } | { op: 'addHollowNodes'; n: number };
 export type ThreadRequest = { id: number } & RequestBody;
@@ -69,7 +69,8 @@ function spawnWorker(data: WorkerOptions): Worker {
 }
 
 export async function startComponentsThread(o: ComponentsOptions): Promise<ComponentsThread> {
-  const { log, ...data } = o;
+  // Loopback watches hand over the API server's objects, which cannot cross to another thread.
+  const { log, loopback: _inProcessOnly, ...data } = o;
   const worker = spawnWorker(data);
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { EventRecorder, RestClient, SharedInformerFactory } from '../client/index.js';
-import type { ControllerHealth } from '../client/index.js';
+import type { ControllerHealth, LoopbackWatch } from '../client/index.js';
 import { renderControllerMetrics, renderLeaderMetrics, runLeaderElected, startControllerManager } from '../controllers/manager.js';
 import type { ControllerManager, ControllerManagerStatus, LeaderElected } from '../controllers/manager.js';
 import { startHollowNodes } from '../nodes/hollow/index.js';
@@ -32,6 +32,11 @@ export interface ComponentsOptions {
   nodeMonitorGracePeriodMs?: number;
   hollowNodes?: number;
   hollowNodeOptions?: Partial<Omit<HollowNodesOptions, 'client' | 'count' | 'log' | 'signal'>>;
+  /**
+   * Watches served in-process by the API server beside us, for a component's user (cluster/client/loopback.ts);
+   * without it (a worker thread, another process) every request goes over HTTPS.
+   */
+  loopback?: (user: { name: string; groups: string[] }) => LoopbackWatch;
 }
 
 export interface SchedulerStatus {
@@ -83,7 +88,9 @@ export function controllerIdentity(serviceAccount: string): ClientCertificateReq
 
 async function clientFor(o: ComponentsOptions, who: ClientCertificateRequest, userAgent: string): Promise<RestClient> {
   const pair = await issueClientCertificate({ ca: o.ca }, who);
-  return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent });
+  // The same user the certificate names (CN, O → groups), as the server's x509 authenticator reads it.
+  const loopback = o.loopback?.({ name: who.commonName, groups: who.organizations ?? [] });
+  return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent, loopback });
 }
 
 interface SchedulerRun {

@@ -13,8 +13,8 @@ import {
   builtinFieldTypes,
   builtinPatchMeta,
   PatchError,
-  recordUpdate,
   serverSideApply,
+  updatedManagedFields,
   strategicMergePatch,
   type JsonObject,
   type JsonValue,
@@ -94,7 +94,7 @@ export const managedFields: ManagedFields = {
   recordUpdate(served, before, after, manager, subresource) {
     const apiVersion = after.apiVersion ?? apiVersionOf(served.info);
     try {
-      const updated = recordUpdate({
+      const entries = updatedManagedFields({
         before: before as JsonObject | undefined,
         after: after as JsonObject,
         manager,
@@ -103,10 +103,9 @@ export const managedFields: ManagedFields = {
         subresource,
         fieldTypes: builtinFieldTypes(apiVersion, after.kind ?? served.info.kind),
       });
-      const mf = (updated.metadata as { managedFields?: unknown } | undefined)?.managedFields;
       const md = (after.metadata ??= {});
-      if (mf === undefined) delete md.managedFields;
-      else md.managedFields = mf as never;
+      if (entries.length) md.managedFields = entries as never;
+      else delete md.managedFields;
     } catch (err) {
       toStatus(err);
     }

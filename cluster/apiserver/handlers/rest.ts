@@ -10,15 +10,15 @@ import { badRequest, invalid, methodNotAllowed, notFound, StatusError, type Stat
 import type { AdmissionAttributes, Operation } from '../admission/types.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/body.js';
 import { duplicateFields } from '../http/duplicate-fields.js';
-import { addWarning, successStatus, writeJSON, writeJSONList } from '../http/respond.js';
+import { addWarning, successStatus, writeJSON, writeJSONList, writeText } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import type { ServedResource } from '../resources/registry.js';
-import { deepClone, isPlainObject, meta, sharedJSON, type KubeObject } from '../storage/object.js';
+import { isPlainObject, meta, sharedJSON, type KubeObject } from '../storage/object.js';
 import { fillSystemFields, parseRV, randomSuffix, type DeleteOptions, type ListOptions, type ResourceStore } from '../storage/resource-store.js';
 import type { HandlerContext } from './context.js';
 import { defaultFieldManager, intParam, type ApiRequest } from './request.js';
 
-export function storeOf(r: ApiRequest): ResourceStore {
+export function storeOf(r: Pick<ApiRequest, 'served' | 'info'>): ResourceStore {
   if (!r.served.store) throw methodNotAllowed(`${r.info.verb} is not supported on resources of kind ${r.served.info.kind}`);
   return r.served.store;
 }
@@ -38,7 +38,9 @@ export function respondObject(ctx: HandlerContext, r: ApiRequest, code: number, 
     writeJSON(r.res, code, partialMetadata(out), r.negotiated.yaml);
     return;
   }
-  writeJSON(r.res, code, out, r.negotiated.yaml);
+  // The stored object's JSON is encoded once for this answer and every watcher of its event.
+  if (!r.negotiated.yaml && out === obj) writeText(r.res, code, sharedJSON(obj));
+  else writeJSON(r.res, code, out, r.negotiated.yaml);
 }
 
 export function partialMetadata(obj: KubeObject): KubeObject {
@@ -50,7 +52,7 @@ export function includeObject(url: URL): 'Object' | 'Metadata' | 'None' {
   return v === 'Object' || v === 'None' ? v : 'Metadata';
 }
 
-export function listOptions(r: ApiRequest): ListOptions {
+export function listOptions(r: Pick<ApiRequest, 'served' | 'url'>): ListOptions {
   const q = r.url.searchParams;
   const fieldSelector = parseFieldSelector(q.get('fieldSelector'));
   checkFieldSelector(r.served.info.resource, fieldSelector);
@@ -76,7 +78,7 @@ function requireName(r: ApiRequest): string {
 }
 
 /** Namespaced resources need a namespace for item requests, cluster-scoped ones must not have one. */
-export function scopeNamespace(r: ApiRequest): string | undefined {
+export function scopeNamespace(r: Pick<ApiRequest, 'served' | 'info'>): string | undefined {
   const ns = r.served.info.namespaced ? r.info.namespace : undefined;
   if (r.served.info.namespaced && !ns && (r.info.name || r.info.verb === 'create')) {
     throw notFound(r.served.info.group, r.served.info.resource, r.info.name ?? '');
@@ -184,6 +186,13 @@ export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject,
   }
   for (const p of problems) addWarning(r.res, p.message);
   ctx.schema.prune(r.served, obj);
+}
+
+/** The body decoded again and pruned as checkFields did the first time (whose warnings and errors it already gave). */
+function reread(ctx: HandlerContext, r: ApiRequest, body: Buffer): KubeObject {
+  const obj = decodeForResource(r, body);
+  ctx.schema.prune(r.served, obj);
+  return obj;
 }
 
 /** Duplicate keys of a JSON body, which JSON.parse would silently collapse; only looked for when they matter. */
@@ -295,18 +304,24 @@ export async function handleUpdate(ctx: HandlerContext, r: ApiRequest): Promise<
   const incoming = decodeForResource(r, body);
   checkFields(ctx, r, incoming, duplicatesIn(r, body));
   const canCreate = !r.info.subresource && CREATE_ON_UPDATE.has(r.served.info.resource);
+  // Admission changes the object it is given, so only the first attempt may have `incoming`;
+  // a retry after a lost race (or a create after a delete) starts again from the body.
+  let fresh: KubeObject | undefined = incoming;
+  const take = (): KubeObject => {
+    const obj = fresh ?? reread(ctx, r, body);
+    fresh = undefined;
+    return obj;
+  };
   const { object, created } = await storeOf(r).update(
     ns,
     name,
-    async (current) => {
-      const next = deepClone(incoming);
-      return admitUpdate(ctx, r, next, current);
-    },
+    async (current) => admitUpdate(ctx, r, take(), current),
     {
       dryRun: r.dryRun,
+      readsCurrentOnly: true,
       allowCreate: canCreate
         ? async () => {
-            const obj = deepClone(incoming);
+            const obj = take();
             if (obj.metadata) delete obj.metadata.resourceVersion;
             return admitCreate(ctx, r, obj);
           }

@@ -1,11 +1,12 @@
 /**
- * Watch over HTTP, as kube-apiserver serves it: a chunked stream of newline-delimited
- * JSON events `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}`,
- * resumable from a resourceVersion, bookmarks when asked for, the streaming-list
- * mode (`sendInitialEvents=true`) ending its initial events with a bookmark annotated
- * `k8s.io/initial-events-end`, and a 410 Expired ERROR event once history is gone.
+ * Watch, as kube-apiserver serves it: resumable from a resourceVersion, bookmarks when
+ * asked for, the streaming-list mode (`sendInitialEvents=true`) ending its initial events
+ * with a bookmark annotated `k8s.io/initial-events-end`, and a 410 Expired ERROR event once
+ * history is gone. Over HTTP the events are a chunked stream of newline-delimited JSON
+ * `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}`; to a component in this
+ * process (loopback.ts) they are the watch cache's objects themselves.
  */
-import { badRequest, type StatusError } from '../../api/status.js';
+import { badRequest, type Status, type StatusError } from '../../api/status.js';
 import { toStatusError } from '../http/respond.js';
 import { apiVersionOf } from '../resources/catalog.js';
 import { sharedJSON, type KubeObject } from '../storage/object.js';
@@ -20,7 +21,28 @@ const BOOKMARK_INTERVAL_MS = 60_000;
 
 const EVENT_END = Buffer.from('}\n');
 
+/** Where a watch's events go: an HTTP response, or a client in this process. */
+export interface WatchOutput {
+  /** The watch is established (HTTP: the 200 and its headers). */
+  open(): void;
+  /** Events of stored objects, which are shared: an output never changes them. */
+  events(events: readonly WatchEventOut[]): void;
+  bookmark(object: KubeObject): void;
+  /** The stream's last event. */
+  error(status: Status): void;
+  end(): void;
+  /** The client went away. */
+  onClose(f: () => void): void;
+}
+
+type WatchRequest = Pick<ApiRequest, 'url' | 'info' | 'served' | 'negotiated'>;
+
 export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<void> {
+  return serveWatch(ctx, r, httpWatchOutput(ctx, r));
+}
+
+/** Validates the watch's options (errors thrown before open() are the request's answer), then streams until timeout or close. */
+export async function serveWatch(ctx: HandlerContext, r: WatchRequest, out: WatchOutput): Promise<void> {
   const ns = scopeNamespace(r);
   const q = r.url.searchParams;
   const opts = listOptions(r);
@@ -39,55 +61,25 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
   }
   const timeoutS = intParam(r.url, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S + Math.floor(Math.random() * DEFAULT_TIMEOUT_S);
   const st = storeOf(r);
-  const table = r.negotiated.representation === 'Table';
-  const partial = r.negotiated.representation === 'PartialObjectMetadata' || r.negotiated.representation === 'PartialObjectMetadataList';
-  const withObject = includeObject(r.url);
-  let first = true;
   let lastRV = opts.resourceVersion ?? '';
-
-  const encode = (type: string, obj: KubeObject, out: Buffer[]): void => {
-    let object = obj;
-    // The common case: the object as stored, its JSON shared by every watcher of this event.
-    if (!table && !partial && !r.served.conversion) {
-      out.push(Buffer.from(`{"type":"${type}","object":`), sharedJSON(obj), EVENT_END);
-      return;
-    }
-    if (type !== 'BOOKMARK' && type !== 'ERROR') {
-      object = toServed(r.served, obj);
-      if (table) {
-        object = ctx.printer.print(r.served, [object], { includeObject: withObject, withColumns: first, resourceVersion: object.metadata?.resourceVersion });
-        first = false;
-      } else if (partial) {
-        object = partialMetadata(object);
-      }
-    }
-    out.push(Buffer.from(JSON.stringify({ type, object }) + '\n'));
-  };
 
   // Upstream establishes the watch (rw.Watch) before serveWatch sends the 200, so a client that
   // has seen the headers never misses a later write: pin "from now" to the revision of this moment.
   const startRV = opts.resourceVersion || String(ctx.hub.revision);
-  const res = r.res;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
+  out.open();
   let closed = false;
   const bookmark = (rv: string, extra?: Record<string, string>) => {
-    const object: KubeObject = { kind: r.served.info.kind, apiVersion: apiVersionOf(r.served.info), metadata: { resourceVersion: rv, ...(extra ? { annotations: extra } : {}) } };
-    res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+    out.bookmark({ kind: r.served.info.kind, apiVersion: apiVersionOf(r.served.info), metadata: { resourceVersion: rv, ...(extra ? { annotations: extra } : {}) } });
   };
   const write = (events: WatchEventOut[]) => {
     if (closed) return;
-    const chunk: Buffer[] = [];
-    for (const e of events) {
-      encode(e.type, e.object, chunk);
-      lastRV = e.object.metadata?.resourceVersion ?? lastRV;
-    }
-    res.write(Buffer.concat(chunk));
+    out.events(events);
+    lastRV = events[events.length - 1]?.object.metadata?.resourceVersion ?? lastRV;
   };
   const fail = (err: Error) => {
     if (closed) return;
     const se: StatusError = toStatusError(err);
-    res.write(JSON.stringify({ type: 'ERROR', object: se.toStatus() }) + '\n');
+    out.error(se.toStatus());
     finish();
   };
   let sub: { cancel(): void } | undefined;
@@ -98,10 +90,9 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
     sub?.cancel();
     clearTimeout(timers.timeout);
     clearInterval(timers.bookmark);
-    res.end();
+    out.end();
   };
-  r.req.on('close', finish);
-  res.on('close', finish);
+  out.onClose(finish);
 
   try {
     if (streamingList) {
@@ -132,4 +123,52 @@ export async function handleWatch(ctx: HandlerContext, r: ApiRequest): Promise<v
       if (!closed) bookmark(lastRV || String(ctx.hub.revision));
     }, BOOKMARK_INTERVAL_MS);
   }
+}
+
+/** Newline-delimited JSON on the response, each object in the representation the client negotiated. */
+function httpWatchOutput(ctx: HandlerContext, r: ApiRequest): WatchOutput {
+  const res = r.res;
+  const table = r.negotiated.representation === 'Table';
+  const partial = r.negotiated.representation === 'PartialObjectMetadata' || r.negotiated.representation === 'PartialObjectMetadataList';
+  const withObject = includeObject(r.url);
+  let first = true;
+  const encode = (type: string, obj: KubeObject, out: Buffer[]): void => {
+    // The common case: the object as stored, its JSON shared by every watcher of this event.
+    if (!table && !partial && !r.served.conversion) {
+      out.push(Buffer.from(`{"type":"${type}","object":`), sharedJSON(obj), EVENT_END);
+      return;
+    }
+    let object = toServed(r.served, obj);
+    if (table) {
+      object = ctx.printer.print(r.served, [object], { includeObject: withObject, withColumns: first, resourceVersion: object.metadata?.resourceVersion });
+      first = false;
+    } else if (partial) {
+      object = partialMetadata(object);
+    }
+    out.push(Buffer.from(JSON.stringify({ type, object }) + '\n'));
+  };
+  return {
+    open() {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+    },
+    events(events) {
+      const chunk: Buffer[] = [];
+      for (const e of events) encode(e.type, e.object, chunk);
+      res.write(Buffer.concat(chunk));
+    },
+    bookmark(object) {
+      res.write(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+    },
+    error(status) {
+      res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+    },
+    end() {
+      res.end();
+    },
+    onClose(f) {
+      r.req.on('close', f);
+      res.on('close', f);
+    },
+  };
 }

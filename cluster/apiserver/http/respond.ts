@@ -109,10 +109,10 @@ function drained(res: ServerResponse): Promise<boolean> {
 }
 
 /** A JSON (or YAML) body that is already text. */
-export function writeText(res: ServerResponse, code: number, text: string, contentType = 'application/json', headers: Record<string, string> = {}): void {
+export function writeText(res: ServerResponse, code: number, text: string | Buffer, contentType = 'application/json', headers: Record<string, string> = {}): void {
   res.writeHead(code, {
     'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': typeof text === 'string' ? Buffer.byteLength(text) : text.length,
     'Cache-Control': 'no-cache, private',
     ...headers,
   });

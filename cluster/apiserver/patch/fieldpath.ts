@@ -236,7 +236,8 @@ function elementRank(pe: PathElement): number {
   }
 }
 
-function compareElements(a: PathElement, b: PathElement): number {
+/** The order FieldsV1 keys are encoded in (negative when `a` comes first). */
+export function compareElements(a: PathElement, b: PathElement): number {
   const ta = elementRank(a);
   const tb = elementRank(b);
   if (ta !== tb) return ta - tb;

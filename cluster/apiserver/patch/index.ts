@@ -18,6 +18,7 @@ export {
   applyConflictStatus,
   formatTime,
   recordUpdate,
+  updatedManagedFields,
   serverSideApply,
   type ApplyConflict,
   type ManagedFieldsEntry,

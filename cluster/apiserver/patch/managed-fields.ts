@@ -2,10 +2,11 @@
 // k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager and structured-merge-diff merge.Updater.
 import { FieldSet, fieldElement, mergeInPlace, pathToString, subtractInPlace, type FieldPath } from './fieldpath.js';
 import { PatchError } from './errors.js';
-import { copyJson, isJsonObject, jsonClone, jsonEqual, setKey, type JsonObject } from './json.js';
+import { copyJson, isJsonObject, jsonClone, jsonEqual, setKey, type JsonObject, type JsonValue } from './json.js';
 import { builtinFieldTypes } from './builtin-schema.js';
 import type { FieldTypeLookup } from './schema.js';
 import { TypedWalker } from './typed.js';
+import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared } from './stored-fields.js';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -40,7 +41,22 @@ interface Owner {
   apiVersion: string;
   subresource?: string;
   time?: string;
-  set: FieldSet;
+  /**
+   * The owner's fields, decoded on first use (setOf). Until then `stored` holds the entry's
+   * FieldsV1 as given: an owner a write leaves alone is never decoded, and its tree is
+   * reused as is when it is already in encoded form.
+   */
+  set?: FieldSet;
+  stored?: JsonValue;
+}
+
+function setOf(o: Owner): FieldSet {
+  if (!o.set) {
+    o.set = FieldSet.fromFieldsV1(o.stored);
+    o.set.member = false; // the root is no field; set operations drop it
+    o.stored = undefined;
+  }
+  return o.set;
 }
 
 /** Fields nobody owns (fieldmanager/internal/stripmeta.go). */
@@ -88,27 +104,32 @@ function decodeManagedFields(obj: JsonObject | undefined): Map<string, Owner> {
   for (const e of list) {
     if (!isJsonObject(e) || typeof e.manager !== 'string') continue;
     const operation = e.operation === 'Apply' ? 'Apply' : 'Update';
-    const o: Owner = {
-      manager: e.manager,
-      operation,
-      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
-    };
-    o.set.member = false; // the root is no field; set operations drop it
-
+    const o: Owner = { manager: e.manager, operation, apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '', stored: e.fieldsV1 };
     if (typeof e.subresource === 'string' && e.subresource) o.subresource = e.subresource;
     if (typeof e.time === 'string') o.time = e.time;
     const k = ownerKey(o);
     const prev = owners.get(k);
-    if (prev) prev.set = prev.set.union(o.set);
+    if (prev) prev.set = setOf(prev).union(setOf(o));
     else owners.set(k, o);
   }
   return owners;
 }
 
+/** The owner's FieldsV1: its stored tree when that is in encoded form; undefined when it owns nothing. */
+function fieldsV1Of(o: Owner): JsonObject | undefined {
+  if (!o.set && isEncodedForm(o.stored)) return o.stored;
+  const set = setOf(o);
+  return set.isEmpty() ? undefined : set.toFieldsV1();
+}
+
 /** Entries sorted as upstream: operation, time, manager, apiVersion, subresource. */
 function encodeManagedFields(owners: Map<string, Owner>): JsonObject[] {
-  const list = [...owners.values()].filter((o) => !o.set.isEmpty());
+  const fields = new Map<Owner, JsonObject>();
+  for (const o of owners.values()) {
+    const f = fieldsV1Of(o);
+    if (f) fields.set(o, f);
+  }
+  const list = [...fields.keys()];
   const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
   list.sort(
     (p, q) =>
@@ -122,7 +143,7 @@ function encodeManagedFields(owners: Map<string, Owner>): JsonObject[] {
     const e: JsonObject = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion };
     if (o.time) e.time = o.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = o.set.toFieldsV1();
+    e.fieldsV1 = fields.get(o)!;
     if (o.subresource) e.subresource = o.subresource;
     return e;
   });
@@ -132,9 +153,14 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+let lastTime = { second: NaN, text: '' };
+
 /** metav1.Time: RFC 3339, whole seconds, UTC. */
 export function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(d.getTime() / 1000);
+  // Writes come many a second: the last one's text is reused (an invalid date still throws).
+  if (second !== lastTime.second) lastTime = { second, text: d.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return lastTime.text;
 }
 
 /** `obj` as the field walk sees it: metadata.managedFields left out (shallow copies only). */
@@ -162,8 +188,7 @@ function copyForManagedFields(obj: JsonObject): JsonObject {
   return out;
 }
 
-function setManagedFields(obj: JsonObject, owners: Map<string, Owner>): JsonObject {
-  const entries = encodeManagedFields(owners);
+function setManagedFields(obj: JsonObject, entries: JsonObject[]): JsonObject {
   const meta = isJsonObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
   if (entries.length > 0) meta.managedFields = entries;
   else delete meta.managedFields;
@@ -179,14 +204,17 @@ function typesFor(obj: JsonObject, given: FieldTypeLookup | undefined): FieldTyp
 
 /**
  * Other managers lose what this change modified, added or removed (merge.Updater.update).
- * Their sets are decoded for this call only, so they are cut down in place.
+ * Their sets are decoded for this call only, so they are cut down in place; one that owns
+ * none of those fields is left as it is (not decoded).
  */
 function takeOwnership(owners: Map<string, Owner>, selfKey: string, changed: FieldSet, removed: FieldSet): void {
   for (const [k, o] of owners) {
     if (k === selfKey) continue;
-    subtractInPlace(o.set, changed);
-    subtractInPlace(o.set, removed);
-    if (o.set.isEmpty()) owners.delete(k);
+    if (!o.set && !ownsAnyOf(o.stored, changed) && !ownsAnyOf(o.stored, removed)) continue;
+    const set = setOf(o);
+    subtractInPlace(set, changed);
+    subtractInPlace(set, removed);
+    if (set.isEmpty()) owners.delete(k);
   }
 }
 
@@ -194,7 +222,7 @@ function conflictsOf(owners: Map<string, Owner>, selfKey: string, changed: Field
   const out: ApplyConflict[] = [];
   const sorted = [...owners.entries()].filter(([k]) => k !== selfKey).sort(([a], [b]) => cmp(a, b));
   for (const [, o] of sorted) {
-    for (const p of o.set.intersection(changed).paths()) {
+    for (const p of setOf(o).intersection(changed).paths()) {
       const c: ApplyConflict = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, field: pathToString(p) };
       if (o.subresource) c.subresource = o.subresource;
       out.push(c);
@@ -220,42 +248,78 @@ export interface RecordUpdateOptions {
 /**
  * Updates metadata.managedFields for an ordinary create/update/patch (operation Update): the
  * manager gains every field the write added or changed, other managers lose them.
- * Returns a new object; `after` is not modified.
+ * Returns a new object; `after` is not modified. The FieldsV1 trees of entries the write
+ * leaves alone are taken from the input as they are (not copied).
  */
 export function recordUpdate(opts: RecordUpdateOptions): JsonObject {
+  return setManagedFields(copyForManagedFields(opts.after), updatedManagedFields(opts));
+}
+
+/**
+ * The metadata.managedFields recordUpdate gives `after` (empty: none), for a caller that
+ * writes them into `after` itself and needs no copy of the rest.
+ */
+export function updatedManagedFields(opts: RecordUpdateOptions): JsonObject[] {
   const afterMF = isJsonObject(opts.after.metadata) ? opts.after.metadata.managedFields : undefined;
-  const after = copyForManagedFields(opts.after);
   // A client that sends `managedFields: []` resets them (fieldmanager isResetManagedFields).
-  if (Array.isArray(afterMF) && afterMF.length === 0) {
-    delete (after.metadata as JsonObject).managedFields;
-    return after;
-  }
+  if (Array.isArray(afterMF) && afterMF.length === 0) return [];
   // managedFields the client changed are taken as given; unchanged ones decode the same from
   // either object, so there is no need to compare them.
   const owners = decodeManagedFields(afterMF !== undefined ? opts.after : opts.before);
-  const walker = new TypedWalker(typesFor(after, opts.fieldTypes));
+  if (afterMF !== undefined && opts.before) shareStoredTrees(owners, decodeManagedFields(opts.before));
+  const walker = new TypedWalker(typesFor(opts.after, opts.fieldTypes));
   const { changed, removed } = walker.diff(
     opts.before ? withoutManagedFields(opts.before) : undefined,
-    withoutManagedFields(after),
+    withoutManagedFields(opts.after),
     opts.before ? undefined : ZERO_OBJECT,
   );
-  const self: Owner = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, set: new FieldSet() };
+  const self: Owner = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion };
   if (opts.subresource) self.subresource = opts.subresource;
   const selfKey = ownerKey(self);
   const existing = owners.get(selfKey);
   const touched = !changed.isEmpty() || !removed.isEmpty();
   takeOwnership(owners, selfKey, changed, removed);
-  // The manager's set: what it had, less what was removed, plus what changed (then stripped).
-  const set = existing?.set ?? new FieldSet();
-  subtractInPlace(set, removed);
-  mergeInPlace(set, changed);
-  subtractInPlace(set, STRIPPED_SET);
-  if (!set.isEmpty()) {
+  if (existing && keepsFields(existing, changed, removed)) self.stored = existing.stored;
+  else {
+    // The manager's set: what it had, less what was removed, plus what changed (then stripped).
+    const set = existing ? setOf(existing) : new FieldSet();
+    subtractInPlace(set, removed);
+    mergeInPlace(set, changed);
+    subtractInPlace(set, STRIPPED_SET);
     self.set = set;
+  }
+  if (self.set?.isEmpty() !== true) {
     self.time = touched || !existing?.time ? formatTime(opts.now ?? new Date()) : existing.time;
     owners.set(selfKey, self);
   } else owners.delete(selfKey);
-  return setManagedFields(after, owners);
+  return encodeManagedFields(owners);
+}
+
+/**
+ * A client sends back the managedFields it read: where an owner's tree equals the stored
+ * object's (the watch cache's, frozen and interned), that one is used, so an unchanged entry
+ * needs no check of its form and the stored result shares the cached tree.
+ */
+function shareStoredTrees(owners: Map<string, Owner>, previous: Map<string, Owner>): void {
+  for (const [k, o] of owners) {
+    const p = previous.get(k);
+    if (!o.set && p && !p.set) o.stored = preferShared(o.stored, p.stored);
+  }
+}
+
+/**
+ * Whether the updater's set stays as it is: it already owns every field the write changed
+ * (but those nobody owns), none it removed, and nothing stripped; then its stored tree,
+ * if in encoded form, is kept without decoding it.
+ */
+function keepsFields(o: Owner, changed: FieldSet, removed: FieldSet): boolean {
+  return (
+    !o.set &&
+    isEncodedForm(o.stored) &&
+    ownsAllOf(o.stored, changed, STRIPPED_SET) &&
+    !ownsAnyOf(o.stored, removed) &&
+    !ownsAnyOf(o.stored, STRIPPED_SET)
+  );
 }
 
 export interface ServerSideApplyOptions {
@@ -315,7 +379,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   owners.set(selfKey, self);
 
   let merged = walker.merge(live, applied) as JsonObject;
-  if (last && !last.set.isEmpty()) merged = prune(walker, merged, last.set, owners);
+  if (last && !setOf(last).isEmpty()) merged = prune(walker, merged, setOf(last), owners);
 
   const { changed, removed } = walker.diff(live, merged);
   const conflicts = conflictsOf(owners, selfKey, changed);
@@ -324,8 +388,8 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   }
   takeOwnership(owners, selfKey, changed, removed);
   const objectChanged = !jsonEqual(live, merged);
-  self.time = objectChanged || !last?.time || !last.set.equals(self.set) ? formatTime(opts.now ?? new Date()) : last.time;
-  return { object: setManagedFields(merged, owners), conflicts: [] };
+  self.time = objectChanged || !last?.time || !setOf(last).equals(self.set!) ? formatTime(opts.now ?? new Date()) : last.time;
+  return { object: setManagedFields(merged, encodeManagedFields(owners)), conflicts: [] };
 }
 
 /**
@@ -333,9 +397,9 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
  * new apply) still owns them (merge.Updater.prune). A struct field nobody owns anything under
  * any more goes as a whole (EnsureNamedFieldsAreMembers).
  */
-function prune(walker: TypedWalker, merged: JsonObject, lastSet: FieldSet, owners: Map<string, { set: FieldSet }>): JsonObject {
+function prune(walker: TypedWalker, merged: JsonObject, lastSet: FieldSet, owners: Map<string, Owner>): JsonObject {
   let managed = new FieldSet();
-  for (const o of owners.values()) managed = managed.union(o.set);
+  for (const o of owners.values()) managed = managed.union(setOf(o));
   const present = walker.toFieldSet(merged);
   const remove = new FieldSet();
   // Walks lastSet with the matching nodes of managed and present alongside (undefined once absent).

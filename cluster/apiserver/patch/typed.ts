@@ -179,9 +179,10 @@ class Differ {
   }
 
   private diffMap(a: JsonObject, b: JsonObject, tn: TypeNode, zero: JsonObject | undefined): void {
+    let shared = 0; // keys of `a` that `b` has too
     for (const k of Object.keys(a)) {
       const av = a[k];
-      const bv = hasOwn(b, k) ? b[k] : undefined;
+      const bv = hasOwn(b, k) ? (shared++, b[k]) : undefined;
       if (av === bv) continue;
       this.push(FIELD, k);
       if (typeof av !== 'object' && typeof bv !== 'object' && av !== undefined && bv !== undefined) {
@@ -191,7 +192,9 @@ class Differ {
       }
       this.depth--;
     }
-    for (const k of Object.keys(b)) {
+    const keys = Object.keys(b);
+    if (keys.length === shared) return; // no key added
+    for (const k of keys) {
       if (hasOwn(a, k)) continue;
       this.push(FIELD, k);
       this.diff(undefined, b[k], tn.child(k), zero && isJsonObject(zero[k]) ? (zero[k] as JsonObject) : undefined, false);

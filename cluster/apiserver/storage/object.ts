@@ -55,6 +55,19 @@ function cloneValue(v: unknown): unknown {
   return out;
 }
 
+/**
+ * Freezes a whole JSON tree. Shared objects (the watch cache's, handed to every watcher, list
+ * and read-only update) are frozen in tests (KUBARIUM_FREEZE_SHARED=1, set by scripts/test.mjs),
+ * so code that changes one instead of a copy fails loudly there instead of corrupting the cache.
+ */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  for (const c of Object.values(v)) deepFreeze(c);
+  return Object.freeze(v);
+}
+
+export const FREEZE_SHARED = process.env.KUBARIUM_FREEZE_SHARED === '1';
+
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function nowRFC3339(d = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

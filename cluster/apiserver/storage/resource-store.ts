@@ -21,7 +21,7 @@ import type { Selector } from '../../api/labels.js';
 import { matchesFields, type FieldRequirement } from '../../api/fields.js';
 import type { ResourceInfo } from '../resources/catalog.js';
 import { Codec } from './codec.js';
-import { deepClone, jsonEqual, meta, nowRFC3339, type KubeObject } from './object.js';
+import { deepClone, deepFreeze, FREEZE_SHARED, jsonEqual, meta, nowRFC3339, type KubeObject } from './object.js';
 import type { ObjectEvent, Subscription, WatchHub } from './watch-hub.js';
 import { WatchCache } from './watch-cache.js';
 import { FieldsInterner } from './fields-interner.js';
@@ -72,7 +72,12 @@ export type ReadHook = (obj: KubeObject) => void;
 export type UpdateFn = (current: KubeObject) => KubeObject | Promise<KubeObject>;
 
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-const MAX_RETRIES = 10;
+/**
+ * Compare-and-swap attempts of one update. Upstream's GuaranteedUpdate retries an
+ * unconditional update until it lands; N writers racing on one key need up to N rounds
+ * (each round one wins), so this only stops a runaway loop.
+ */
+const MAX_RETRIES = 100;
 
 export function randomSuffix(n = 5): string {
   let s = '';
@@ -109,12 +114,44 @@ export class ResourceStore {
     return obj;
   }
 
+  /**
+   * Objects this server has just handed the store, by the very bytes it wrote. The store's
+   * watch event of that write carries the same bytes (the SQLite store does; an etcd
+   * answers with its own copy), so the watch cache takes the object as written instead of
+   * parsing those bytes back: one JSON.parse less per write. The writer treats the object
+   * as shared from then on (it only responds with it).
+   */
+  private readonly written = new WeakMap<Uint8Array, KubeObject>();
+
+  /** The bytes to store for `obj`; `obj` itself, with the read-path defaults any read would give it, may become the cache's. */
+  private encodeWrite(key: string, obj: KubeObject): Uint8Array {
+    const value = this.codec.encode(key, obj);
+    this.onRead(obj);
+    this.written.set(value, obj);
+    return value;
+  }
+
+  /** After a write: the object's resourceVersion is the write's revision (already set if the watch cache took it). */
+  private settle(obj: KubeObject, revision: number): KubeObject {
+    const rv = String(revision);
+    const md = meta(obj);
+    if (md.resourceVersion !== rv) md.resourceVersion = rv;
+    return obj;
+  }
+
   /** An object that will be shared and never mutated (watch cache, watch events, list items): its managedFields trees are interned. */
   private decodeForSharing(key: string, value: Uint8Array, rev: number): KubeObject {
-    const obj = this.decode(key, value, rev);
+    let obj = this.written.get(value);
+    if (obj) {
+      this.written.delete(value);
+      // As decode would: the revision is its resourceVersion (the writer sets the same once its write returns).
+      meta(obj).resourceVersion = String(rev);
+    } else {
+      obj = this.decode(key, value, rev);
+    }
     sharedFields.internManagedFields(obj);
     sharedStrings.internTree(obj);
-    return obj;
+    return FREEZE_SHARED ? deepFreeze(obj) : obj;
   }
 
   /** The newest decoded state of each key, kept from the watch hub's events; lists are served from it. */
@@ -264,12 +301,8 @@ export class ResourceStore {
         return obj;
       }
       const lease = this.leaseFor ? await this.leaseFor() : undefined;
-      const res = await this.store.create(key, this.codec.encode(key, obj), lease);
-      if (res.succeeded) {
-        md.resourceVersion = String(res.revision);
-        this.onRead(obj);
-        return obj;
-      }
+      const res = await this.store.create(key, this.encodeWrite(key, obj), lease);
+      if (res.succeeded) return this.settle(obj, res.revision);
       // A generated name collided: upstream retries with another suffix.
       if (md.generateName && attempt < 5 && md.name.startsWith(md.generateName)) {
         md.name = '';
@@ -288,7 +321,12 @@ export class ResourceStore {
     namespace: string | undefined,
     name: string,
     fn: UpdateFn,
-    opts: { dryRun?: boolean; allowCreate?: (() => Promise<KubeObject>) | undefined } = {},
+    opts: {
+      dryRun?: boolean;
+      allowCreate?: (() => Promise<KubeObject>) | undefined;
+      /** `fn` only reads `current` (a PUT replaces it): hand it the shared object instead of a copy. */
+      readsCurrentOnly?: boolean;
+    } = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     const key = this.key(namespace, name);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
@@ -297,10 +335,10 @@ export class ResourceStore {
         if (opts.allowCreate) return { object: await this.create(await opts.allowCreate(), opts), created: true };
         throw this.notFound(name);
       }
-      // Read-only here (fn gets a copy): the watch cache's object when it holds this revision.
+      // Read-only here (fn gets a copy unless it only reads): the watch cache's object when it holds this revision.
       const current = this.decodeShared(key, cur.kv.value, cur.kv.modRevision);
       const currentRV = current.metadata!.resourceVersion!;
-      const next = await fn(deepClone(current));
+      const next = await fn(opts.readsCurrentOnly ? current : deepClone(current));
       const nmd = meta(next);
       const pinned = nmd.resourceVersion;
       if (pinned && pinned !== currentRV) throw optimisticLockConflict(this.info.group, this.info.resource, name);
@@ -328,12 +366,8 @@ export class ResourceStore {
         continue;
       }
       if (opts.dryRun) return { object: next, created: false };
-      const res = await this.store.update(key, this.codec.encode(key, next), cur.kv.modRevision);
-      if (res.succeeded) {
-        nmd.resourceVersion = String(res.revision);
-        this.onRead(next);
-        return { object: next, created: false };
-      }
+      const res = await this.store.update(key, this.encodeWrite(key, next), cur.kv.modRevision);
+      if (res.succeeded) return { object: this.settle(next, res.revision), created: false };
       if (pinned) throw optimisticLockConflict(this.info.group, this.info.resource, name);
     }
     throw conflict(this.info.group, this.info.resource, name, 'too many concurrent updates, please try again');
@@ -404,12 +438,8 @@ export class ResourceStore {
         }
         if (jsonEqual(next, obj)) return { object: obj, deleted: false };
         if (opts.dryRun) return { object: next, deleted: false };
-        const res = await this.store.update(key, this.codec.encode(key, next), cur.kv.modRevision);
-        if (res.succeeded) {
-          nmd.resourceVersion = String(res.revision);
-          this.onRead(next);
-          return { object: next, deleted: false };
-        }
+        const res = await this.store.update(key, this.encodeWrite(key, next), cur.kv.modRevision);
+        if (res.succeeded) return { object: this.settle(next, res.revision), deleted: false };
         if (pre?.resourceVersion) throw optimisticLockConflict(this.info.group, this.info.resource, name);
         continue;
       }

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FieldSet } from './fieldpath.js';
+import type { JsonObject } from './json.js';
+import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared } from './stored-fields.js';
+
+const tree = (): JsonObject => ({
+  'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+  'f:spec': { 'f:containers': { 'k:{"name":"a"}': { '.': {}, 'f:image': {}, 'f:name': {} } }, 'f:ports': { 'i:2': {}, 'i:10': {} } },
+});
+
+test('isEncodedForm accepts exactly what toFieldsV1 writes', () => {
+  const t = tree();
+  assert.equal(isEncodedForm(t), true);
+  assert.equal(JSON.stringify(FieldSet.fromFieldsV1(t).toFieldsV1()), JSON.stringify(t));
+  // An empty set (its entry is dropped) and incomparable `i:` elements are refused too.
+  assert.equal(isEncodedForm({}), false);
+  assert.equal(isEncodedForm({ 'f:a': { 'i:x': {}, 'i:y': {} } }), false);
+  const refused: JsonObject[] = [
+    { '.': {}, 'f:a': {} },
+    { 'f:b': {}, 'f:a': {} },
+    { 'k:{"x":1}': {}, 'f:a': {} },
+    { 'f:a': { '.': {} } },
+    { 'f:a': { 'f:b': {}, '.': {} } },
+    { 'f:a': { '.': { x: {} }, 'f:b': {} } },
+    { 'f:a': 1 },
+    { 'f:a': { 'i:10': {}, 'i:2': {} } },
+    JSON.parse('{"f:a":{"__proto__":{}}}') as JsonObject,
+  ];
+  for (const r of refused) {
+    assert.equal(isEncodedForm(r), false, JSON.stringify(r));
+    assert.notEqual(JSON.stringify(FieldSet.fromFieldsV1(r).toFieldsV1()), JSON.stringify(r), 'the encoder would change it');
+  }
+});
+
+test('ownsAnyOf and ownsAllOf read members as FieldSet.fromFieldsV1 does', () => {
+  const t = tree();
+  const set = (...paths: string[][]): FieldSet => FieldSet.fromPaths(paths);
+  assert.equal(ownsAnyOf(t, set(['f:metadata', 'f:labels'])), true, 'a node with "." is a member');
+  assert.equal(ownsAnyOf(t, set(['f:spec'])), false, 'a node without "." is not');
+  assert.equal(ownsAnyOf(t, set(['f:spec', 'f:ports', 'i:2'], ['f:x'])), true);
+  assert.equal(ownsAnyOf(t, set(['f:metadata', 'f:labels', 'f:other'])), false);
+  assert.equal(ownsAnyOf({ 'f:a': 1 }, set(['f:a'])), false, 'not an object: no member');
+  assert.equal(ownsAllOf(t, set(['f:metadata', 'f:labels', 'f:app'], ['f:spec', 'f:ports', 'i:10']), undefined), true);
+  assert.equal(ownsAllOf(t, set(['f:metadata', 'f:labels', 'f:app'], ['f:spec']), undefined), false);
+  assert.equal(ownsAllOf(t, set(['f:metadata', 'f:labels', 'f:app'], ['f:kind']), set(['f:kind'])), true, 'excepted members need not be owned');
+});
+
+test('preferShared takes the previous tree only when it is frozen, encoded and equal', () => {
+  const deepFreeze = (v: JsonObject): JsonObject => {
+    for (const k of Object.keys(v)) deepFreeze(v[k] as JsonObject);
+    return Object.freeze(v);
+  };
+  const previous = deepFreeze(tree());
+  assert.equal(preferShared(tree(), previous), previous);
+  const reordered = { 'f:spec': tree()['f:spec'], 'f:metadata': tree()['f:metadata'] };
+  assert.equal(preferShared(reordered, previous), previous, 'same set: the encoder would write `previous`');
+  const other = tree();
+  (other['f:metadata'] as JsonObject)['f:name'] = {};
+  assert.equal(preferShared(other, previous), other);
+  const mutable = tree();
+  const fields = tree();
+  assert.equal(preferShared(fields, mutable), fields, 'not frozen: not shared');
+});
