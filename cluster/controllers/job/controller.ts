@@ -33,19 +33,18 @@ export interface JobControllerOptions {
 }
 
 const isNotFound = (err: unknown) => err instanceof StatusError && err.code === 404;
-const isConflict = (err: unknown) => err instanceof StatusError && err.code === 409;
 
-/** Removes the tracking finalizer; optimistic on resourceVersion, tolerant of a pod already gone. */
+/**
+ * Removes the tracking finalizer as upstream's job controller does (removeTrackingFinalizerPatch):
+ * a strategic-merge patch deleting just that entry, so no resourceVersion precondition, no
+ * conflict to retry and no GET (its role may not get pods); a pod already gone is fine.
+ */
 export async function removeTrackingFinalizer(ctx: ControllerContext, pod: Pod): Promise<void> {
-  const finalizers = (pod.metadata?.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
+  const patch = { metadata: { '$deleteFromPrimitiveList/finalizers': [JOB_TRACKING_FINALIZER] } };
   try {
-    await ctx.client.patch<Pod>(PODS, pod.metadata!.name!, { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: pod.metadata?.resourceVersion } }, { namespace: pod.metadata?.namespace, type: 'merge' });
+    await ctx.client.patch<Pod>(PODS, pod.metadata!.name!, patch, { namespace: pod.metadata?.namespace, type: 'strategic' });
   } catch (err) {
-    if (isNotFound(err)) return;
-    if (!isConflict(err)) throw err;
-    // The pod changed since the cache saw it: try again on the fresh copy.
-    const fresh = await ctx.client.get<Pod>(PODS, pod.metadata!.name!, { namespace: pod.metadata?.namespace }).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    if (fresh && hasTrackingFinalizer(fresh)) await removeTrackingFinalizer(ctx, fresh);
+    if (!isNotFound(err)) throw err;
   }
 }
 

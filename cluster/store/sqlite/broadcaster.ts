@@ -1,8 +1,10 @@
 /**
  * In-process fan-out of committed changes (kine's broadcaster, without the poll loop:
  * the only writer is this process, so the write path publishes right after COMMIT).
- * Each watch has its own queue, drained in a microtask, so a handler never runs inside
- * the write transaction and a slow handler delays only its own watch.
+ * Each watch has its own queue, drained on the next turn of the event loop (setImmediate):
+ * a handler never runs inside the write transaction, a slow handler delays only its own
+ * watch, and requests that arrived meanwhile (a GET under a burst of writes) are read between
+ * a batch's answers and its events instead of waiting for both.
  */
 import type { Watch, WatchEvent, WatchHandlers } from '../types.js';
 
@@ -49,7 +51,7 @@ export class LocalWatch implements Watch {
   private schedule(): void {
     if (this.scheduled || this.cancelled) return;
     this.scheduled = true;
-    queueMicrotask(() => this.drain());
+    setImmediate(() => this.drain());
   }
 
   private drain(): void {
