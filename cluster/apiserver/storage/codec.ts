@@ -4,7 +4,7 @@
  * every read, as kube-apiserver's etcd3 storage does).
  */
 import { internalError } from '../../api/status.js';
-import type { KubeObject } from './object.js';
+import { storedBytes, type KubeObject, type StoredJSON } from './object.js';
 import type { ValueTransformer } from './transformer.js';
 
 export class Codec {
@@ -19,6 +19,11 @@ export class Codec {
     } finally {
       if (md && rv !== undefined) md.resourceVersion = rv;
     }
+  }
+
+  /** The stored value of a laid-out object (storedJSON): the same bytes encode() would give. */
+  encodeStored(key: string, j: StoredJSON): Uint8Array {
+    return this.transformer.toStorage(key, storedBytes(j));
   }
 
   decode(key: string, value: Uint8Array, modRevision: number): KubeObject {

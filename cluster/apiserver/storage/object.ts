@@ -105,6 +105,72 @@ export function sharedJSON(obj: KubeObject): Buffer {
 }
 
 /**
+ * An object's JSON split around the end of its metadata (the object as stored: no
+ * resourceVersion). The store keeps head+tail; once the write's revision is known the shared
+ * JSON is the same bytes with `"resourceVersion":"N"` put in at the split — the one place
+ * JSON.stringify would write it, metadata's last member — so a write encodes its object once.
+ */
+export interface StoredJSON {
+  /** `{...,"metadata":{...` without the metadata's closing brace. */
+  head: Buffer;
+  /** Where the metadata object starts in head. */
+  metadataAt: number;
+  /** The metadata had no member but resourceVersion. */
+  emptyMetadata: boolean;
+  /** `}` closing the metadata, then the members after it and the object's `}`. */
+  tail: Buffer;
+}
+
+/** JSON of `obj` without metadata.resourceVersion, laid out as StoredJSON; undefined when `obj` has no metadata object. */
+export function storedJSON(obj: KubeObject): StoredJSON | undefined {
+  const md = obj.metadata;
+  if (!isPlainObject(md)) return undefined;
+  let before = '{';
+  let after = '';
+  let seen = false;
+  let mdJSON = '';
+  for (const k of Object.keys(obj)) {
+    if (k === 'metadata') {
+      const rv = md.resourceVersion;
+      if (rv !== undefined) delete md.resourceVersion;
+      mdJSON = JSON.stringify(md);
+      // Back as the last member, where a decoded object has it too.
+      if (rv !== undefined) md.resourceVersion = rv;
+      before += `${before.length > 1 ? ',' : ''}"metadata":`;
+      seen = true;
+      continue;
+    }
+    const v = JSON.stringify(obj[k]);
+    if (v === undefined) continue; // as JSON.stringify skips undefined members
+    const member = `${JSON.stringify(k)}:${v}`;
+    if (seen) after += `,${member}`;
+    else before += `${before.length > 1 ? ',' : ''}${member}`;
+  }
+  const prefix = Buffer.from(before);
+  return {
+    head: Buffer.concat([prefix, Buffer.from(mdJSON.slice(0, -1))]),
+    metadataAt: prefix.length,
+    emptyMetadata: mdJSON === '{}',
+    tail: Buffer.from(`}${after}}`),
+  };
+}
+
+/** The stored bytes: the JSON of the object without resourceVersion. */
+export function storedBytes(j: StoredJSON): Buffer {
+  return Buffer.concat([j.head, j.tail]);
+}
+
+/** Sets the shared JSON of a just-written `obj` (its resourceVersion now `rv`) from its stored layout. */
+export function primeSharedJSON(obj: KubeObject, j: StoredJSON, rv: string): void {
+  if (serialized.has(obj) || !isPlainObject(obj.metadata)) return;
+  const rvMember = Buffer.from(`${j.emptyMetadata ? '' : ','}"resourceVersion":${JSON.stringify(rv)}`);
+  const buf = Buffer.concat([j.head, rvMember, j.tail]);
+  serialized.set(obj, buf);
+  // The metadata's own bytes are a view of the same memory (see encodeShared).
+  if (!serialized.has(obj.metadata)) serialized.set(obj.metadata, buf.subarray(j.metadataAt, j.head.length + rvMember.length + 1));
+}
+
+/**
  * JSON.stringify(obj) as UTF-8, made member by member so that the bytes of `metadata` are
  * known: they become the shared JSON of the metadata object too (a view into the same
  * memory), which a Table row's embedded PartialObjectMetadata reuses instead of holding

@@ -21,7 +21,7 @@ import type { Selector } from '../../api/labels.js';
 import { matchesFields, type FieldRequirement } from '../../api/fields.js';
 import type { ResourceInfo } from '../resources/catalog.js';
 import { Codec } from './codec.js';
-import { deepClone, deepFreeze, FREEZE_SHARED, jsonEqual, meta, nowRFC3339, type KubeObject } from './object.js';
+import { deepClone, deepFreeze, FREEZE_SHARED, jsonEqual, meta, nowRFC3339, primeSharedJSON, storedJSON, type KubeObject, type StoredJSON } from './object.js';
 import type { ObjectEvent, Subscription, WatchHub } from './watch-hub.js';
 import { WatchCache } from './watch-cache.js';
 import { FieldsInterner } from './fields-interner.js';
@@ -122,20 +122,33 @@ export class ResourceStore {
    * as shared from then on (it only responds with it).
    */
   private readonly written = new WeakMap<Uint8Array, KubeObject>();
+  /** The JSON layout each written object was stored with, until its revision makes it its shared JSON. */
+  private readonly layouts = new WeakMap<KubeObject, StoredJSON>();
 
-  /** The bytes to store for `obj`; `obj` itself, with the read-path defaults any read would give it, may become the cache's. */
+  /**
+   * The bytes to store for `obj`. `obj` itself may become the cache's, so it gets the
+   * read-path defaults any read would give it first (the same defaults admission applied:
+   * usually nothing changes), and its JSON is made once for the store, the answer and the watchers.
+   */
   private encodeWrite(key: string, obj: KubeObject): Uint8Array {
-    const value = this.codec.encode(key, obj);
     this.onRead(obj);
+    const layout = storedJSON(obj);
+    const value = layout ? this.codec.encodeStored(key, layout) : this.codec.encode(key, obj);
+    if (layout) this.layouts.set(obj, layout);
     this.written.set(value, obj);
     return value;
   }
 
-  /** After a write: the object's resourceVersion is the write's revision (already set if the watch cache took it). */
+  /** A written object's revision is known: it is its resourceVersion, and its JSON the stored one with it. */
   private settle(obj: KubeObject, revision: number): KubeObject {
     const rv = String(revision);
     const md = meta(obj);
     if (md.resourceVersion !== rv) md.resourceVersion = rv;
+    const layout = this.layouts.get(obj);
+    if (layout) {
+      this.layouts.delete(obj);
+      primeSharedJSON(obj, layout, rv);
+    }
     return obj;
   }
 
@@ -145,7 +158,7 @@ export class ResourceStore {
     if (obj) {
       this.written.delete(value);
       // As decode would: the revision is its resourceVersion (the writer sets the same once its write returns).
-      meta(obj).resourceVersion = String(rev);
+      this.settle(obj, rev);
     } else {
       obj = this.decode(key, value, rev);
     }

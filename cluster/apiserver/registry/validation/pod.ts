@@ -385,6 +385,8 @@ function validateOnlyAddedTolerations(newT: unknown, oldT: unknown, fld: string)
 /** ValidatePodUpdate: only images, activeDeadlineSeconds, added tolerations and a few more may change. */
 export function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldCause[] {
   const out = [...validateObjectMetaUpdate(obj(pod, 'metadata'), obj(old, 'metadata')), ...validatePod(pod)];
+  // Most updates (labels, annotations, finalizers) leave the spec alone: nothing below can object then.
+  if (deepEqual(obj(pod, 'spec') ?? {}, obj(old, 'spec') ?? {})) return out;
   const newSpec = clone(obj(pod, 'spec') ?? {});
   const oldSpec = clone(obj(old, 'spec') ?? {});
   // Both sides as the decoder would default them, so an omitted default is not a change.
