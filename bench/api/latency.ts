@@ -103,9 +103,11 @@ export async function measureLatency(client: BenchClient, cfg: LatencyConfig, pr
         await step(clients, n, async (i, worker) => {
           const k = worker + clients * (turns[worker]++ % owned);
           const obj = latest[k];
-          const next: Obj = structuredClone(obj);
-          if (kind === 'configmaps') next.data = { ...next.data, 'log-level': `debug-${i}` };
-          else next.metadata.annotations = { ...next.metadata.annotations, 'bench/update': String(i) };
+          // The same body a deep copy would give, without spending the shared CPU on copying what does not change.
+          const next: Obj =
+            kind === 'configmaps'
+              ? { ...obj, data: { ...obj.data, 'log-level': `debug-${i}` } }
+              : { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'bench/update': String(i) } } };
           const res = await client.request('PUT', `${base}/${obj.metadata.name}`, next);
           if (res.status === 200) latest[k] = JSON.parse(res.body.toString('utf8')) as Obj;
           return res.status;

@@ -185,7 +185,8 @@ export function checkFields(ctx: HandlerContext, r: ApiRequest, obj: KubeObject,
     throw badRequest(`strict decoding error: ${problems.map((p) => p.message).join(', ')}`, problems.map((p) => ({ type: 'FieldValueInvalid', ...p })));
   }
   for (const p of problems) addWarning(r.res, p.message);
-  ctx.schema.prune(r.served, obj);
+  // A built-in object the check found no unknown field in has nothing to drop; a custom resource's schema may still prune.
+  if (unknownFields.length || r.served.custom) ctx.schema.prune(r.served, obj);
 }
 
 /** The body decoded again and pruned as checkFields did the first time (whose warnings and errors it already gave). */
