@@ -121,3 +121,26 @@ test('watch from a resourceVersion replays, then follows; selector watches see o
   sub2.cancel();
   assert.deepEqual(replay.map((e) => e.type), ['ADDED', 'MODIFIED', 'MODIFIED', 'ADDED']);
 });
+
+test('updates start from the watch cache and read the store when it trails (pinned resourceVersion, no-op, lost CAS)', async () => {
+  await cms.create(cm('trail'));
+  await cms.list('default'); // fills the cache
+  // Two writes straight to the store: the cache has not seen them yet when the updates below start.
+  const raw = await store.get('/registry/configmaps/default/trail');
+  const doc = JSON.parse(Buffer.from(raw.kv!.value).toString());
+  const w1 = await store.update('/registry/configmaps/default/trail', Buffer.from(JSON.stringify({ ...doc, data: { a: '2' } })), raw.kv!.modRevision);
+  // A client that already saw w1 names its resourceVersion: not a conflict.
+  const pinned = await cms.update('default', 'trail', (cur) => ({ ...cur, metadata: { ...cur.metadata, resourceVersion: String(w1.revision) }, data: { a: '3' } }));
+  assert.equal((pinned.object.data as Record<string, string>).a, '3');
+  // An unconditional update equal to what the cache may still hold is checked against the store before it is a no-op.
+  const raw2 = await store.get('/registry/configmaps/default/trail');
+  await store.update('/registry/configmaps/default/trail', Buffer.from(JSON.stringify({ ...doc, data: { a: '4' } })), raw2.kv!.modRevision);
+  const same = await cms.update('default', 'trail', (cur) => ({ ...cur, data: { a: '3' } }));
+  assert.equal((same.object.data as Record<string, string>).a, '3');
+  assert.notEqual(same.object.metadata!.resourceVersion, pinned.object.metadata!.resourceVersion, 'written over the store’s newer state, not a no-op');
+  // A resourceVersion older than the store's is still a 409.
+  await assert.rejects(
+    cms.update('default', 'trail', (cur) => ({ ...cur, metadata: { ...cur.metadata, resourceVersion: String(w1.revision) }, data: { a: '5' } })),
+    (e: unknown) => e instanceof StatusError && e.code === 409,
+  );
+});

@@ -342,19 +342,36 @@ export class ResourceStore {
     } = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     const key = this.key(namespace, name);
+    // Upstream's GuaranteedUpdate starts from the watch cache's object (cachedExistingObject) and reads
+    // the store only once that state proves stale: a lost compare-and-swap, a resourceVersion the
+    // client names that the cache has not seen yet, or an update that would change nothing.
+    let cached = opts.dryRun ? undefined : this.cache.current(key);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const cur = await this.store.get(key);
-      if (!cur.kv) {
-        if (opts.allowCreate) return { object: await this.create(await opts.allowCreate(), opts), created: true };
-        throw this.notFound(name);
+      let current: KubeObject;
+      let modRevision: number;
+      const fromCache = cached;
+      cached = undefined;
+      if (fromCache) {
+        current = fromCache;
+        modRevision = Number(fromCache.metadata!.resourceVersion);
+      } else {
+        const cur = await this.store.get(key);
+        if (!cur.kv) {
+          if (opts.allowCreate) return { object: await this.create(await opts.allowCreate(), opts), created: true };
+          throw this.notFound(name);
+        }
+        // Read-only here (fn gets a copy unless it only reads): the watch cache's object when it holds this revision.
+        current = this.decodeShared(key, cur.kv.value, cur.kv.modRevision);
+        modRevision = cur.kv.modRevision;
       }
-      // Read-only here (fn gets a copy unless it only reads): the watch cache's object when it holds this revision.
-      const current = this.decodeShared(key, cur.kv.value, cur.kv.modRevision);
       const currentRV = current.metadata!.resourceVersion!;
       const next = await fn(opts.readsCurrentOnly ? current : deepClone(current));
       const nmd = meta(next);
       const pinned = nmd.resourceVersion;
-      if (pinned && pinned !== currentRV) throw optimisticLockConflict(this.info.group, this.info.resource, name);
+      if (pinned && pinned !== currentRV) {
+        if (fromCache) continue;
+        throw optimisticLockConflict(this.info.group, this.info.resource, name);
+      }
       nmd.name = name;
       if (this.info.namespaced) nmd.namespace = namespace;
       else delete nmd.namespace;
@@ -366,22 +383,25 @@ export class ResourceStore {
         nmd.deletionGracePeriodSeconds = current.metadata!.deletionGracePeriodSeconds;
       }
       nmd.resourceVersion = currentRV;
-      if (equalButManagedFieldsTimes(next, current)) return { object: current, created: false };
+      if (equalButManagedFieldsTimes(next, current)) {
+        if (fromCache) continue;
+        return { object: current, created: false };
+      }
       // An object being deleted whose last finalizer is gone is deleted now.
       if (nmd.deletionTimestamp && !(nmd.finalizers?.length) && this.gracefulDone(next)) {
         if (opts.dryRun) return { object: next, created: false };
-        const del = await this.store.delete(key, cur.kv.modRevision);
+        const del = await this.store.delete(key, modRevision);
         if (del.succeeded) {
           nmd.resourceVersion = String(del.revision);
           return { object: next, created: false };
         }
-        if (pinned) throw optimisticLockConflict(this.info.group, this.info.resource, name);
+        if (pinned && !fromCache) throw optimisticLockConflict(this.info.group, this.info.resource, name);
         continue;
       }
       if (opts.dryRun) return { object: next, created: false };
-      const res = await this.store.update(key, this.encodeWrite(key, next), cur.kv.modRevision);
+      const res = await this.store.update(key, this.encodeWrite(key, next), modRevision);
       if (res.succeeded) return { object: this.settle(next, res.revision), created: false };
-      if (pinned) throw optimisticLockConflict(this.info.group, this.info.resource, name);
+      if (pinned && !fromCache) throw optimisticLockConflict(this.info.group, this.info.resource, name);
     }
     throw conflict(this.info.group, this.info.resource, name, 'too many concurrent updates, please try again');
   }

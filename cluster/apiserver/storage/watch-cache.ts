@@ -62,6 +62,11 @@ export class WatchCache {
   }
 
   /** The kept object of `key` if it is the one at `modRevision` (lets other reads skip decoding). */
+  /** The newest state of `key` the cache has seen, once it is filled (it may trail the store by a moment). */
+  current(key: string): KubeObject | undefined {
+    return this.state === 'ready' ? this.objects.get(key) : undefined;
+  }
+
   peek(key: string, modRevision: number): KubeObject | undefined {
     const o = this.objects.get(key);
     return o && o.metadata!.resourceVersion === String(modRevision) ? o : undefined;
