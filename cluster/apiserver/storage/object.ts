@@ -121,21 +121,16 @@ export interface StoredJSON {
   tail: Buffer;
 }
 
-/** JSON of `obj` without metadata.resourceVersion, laid out as StoredJSON; undefined when `obj` has no metadata object. */
-export function storedJSON(obj: KubeObject): StoredJSON | undefined {
-  const md = obj.metadata;
-  if (!isPlainObject(md)) return undefined;
+/**
+ * JSON.stringify(obj) made member by member around its metadata object: the text before the
+ * metadata's value (ending in `"metadata":`) and after it (from the next member to the final `}`).
+ */
+function aroundMetadata(obj: KubeObject): { before: string; after: string } {
   let before = '{';
   let after = '';
   let seen = false;
-  let mdJSON = '';
   for (const k of Object.keys(obj)) {
     if (k === 'metadata') {
-      const rv = md.resourceVersion;
-      if (rv !== undefined) delete md.resourceVersion;
-      mdJSON = JSON.stringify(md);
-      // Back as the last member, where a decoded object has it too.
-      if (rv !== undefined) md.resourceVersion = rv;
       before += `${before.length > 1 ? ',' : ''}"metadata":`;
       seen = true;
       continue;
@@ -146,12 +141,25 @@ export function storedJSON(obj: KubeObject): StoredJSON | undefined {
     if (seen) after += `,${member}`;
     else before += `${before.length > 1 ? ',' : ''}${member}`;
   }
+  return { before, after: `${after}}` };
+}
+
+/** JSON of `obj` without metadata.resourceVersion, laid out as StoredJSON; undefined when `obj` has no metadata object. */
+export function storedJSON(obj: KubeObject): StoredJSON | undefined {
+  const md = obj.metadata;
+  if (!isPlainObject(md)) return undefined;
+  const rv = md.resourceVersion;
+  if (rv !== undefined) delete md.resourceVersion;
+  const mdJSON = JSON.stringify(md);
+  // Back as the last member, where a decoded object has it too.
+  if (rv !== undefined) md.resourceVersion = rv;
+  const { before, after } = aroundMetadata(obj);
   const prefix = Buffer.from(before);
   return {
     head: Buffer.concat([prefix, Buffer.from(mdJSON.slice(0, -1))]),
     metadataAt: prefix.length,
     emptyMetadata: mdJSON === '{}',
-    tail: Buffer.from(`}${after}}`),
+    tail: Buffer.from(`}${after}`),
   };
 }
 
@@ -179,19 +187,10 @@ export function primeSharedJSON(obj: KubeObject, j: StoredJSON, rv: string): voi
 function encodeShared(obj: KubeObject): Buffer {
   const md = obj.metadata;
   if (!isPlainObject(md) || serialized.has(md)) return Buffer.from(JSON.stringify(obj));
-  const members: string[] = [];
-  let mdAt = -1;
-  for (const k of Object.keys(obj)) {
-    const v = JSON.stringify(obj[k]);
-    if (v === undefined) continue; // as JSON.stringify skips undefined members
-    if (k === 'metadata') mdAt = members.length;
-    members.push(`${JSON.stringify(k)}:${v}`);
-  }
-  if (mdAt < 0) return Buffer.from(JSON.stringify(obj));
-  const buf = Buffer.from(`{${members.join(',')}}`);
-  // '{', the members before metadata each with its ',', then '"metadata":'.
-  let start = 1 + '"metadata":'.length;
-  for (let i = 0; i < mdAt; i++) start += Buffer.byteLength(members[i]) + 1;
-  serialized.set(md, buf.subarray(start, buf.length - 1 - members.slice(mdAt + 1).reduce((n, m) => n + Buffer.byteLength(m) + 1, 0)));
+  const { before, after } = aroundMetadata(obj);
+  const prefix = Buffer.from(before);
+  const mdBytes = Buffer.from(JSON.stringify(md));
+  const buf = Buffer.concat([prefix, mdBytes, Buffer.from(after)]);
+  serialized.set(md, buf.subarray(prefix.length, prefix.length + mdBytes.length));
   return buf;
 }
