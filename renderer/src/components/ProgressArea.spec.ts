@@ -38,7 +38,7 @@ describe('ProgressArea', () => {
       task({ id: 't2', title: 'Build the node image', phase: 'debootstrap', total: null, done: 0 }),
     ]);
     expect(wrapper.get('[data-test="progress-summary"]').text()).toBe('Start node node-2: TLS bootstrap (3/5) +1 more');
-    expect(wrapper.find('.spinner').exists()).toBe(true);
+    expect(wrapper.find('.busy-spinner').exists()).toBe(true);
     await wrapper.get('button.toggle').trigger('click');
     const items = wrapper.findAll('[data-test="progress-details"] li');
     expect(items.map((li) => li.attributes('data-task'))).toEqual(['Start node node-2', 'Build the node image', 'Prepare the node images']);
