@@ -4,6 +4,7 @@
  * off the page's main thread. Indices match the view's array: both append the same batches and drop the same oldest.
  */
 import { findMatches } from './log-lines';
+import { appendBounded } from './bounded';
 
 export interface LogSearchMethods {
   [name: string]: (...args: never[]) => unknown;
@@ -22,8 +23,7 @@ export function createLogSearch(): LogSearchMethods {
       lines = [];
     },
     append(batch, max) {
-      for (const line of batch) lines.push(line);
-      if (lines.length > max) lines.splice(0, lines.length - max);
+      appendBounded(lines, batch, max);
     },
     search(query) {
       return Int32Array.from(findMatches(lines, query));

@@ -4,6 +4,7 @@
  * ~80 ms, which on the page's thread froze a frame for every delivery during a scale of 1,000 pods.
  */
 import { buildTrace, type Trace, type TraceInput, type TraceRoot } from './trace';
+import { appendBounded } from './bounded';
 
 export interface TraceMethods {
   [name: string]: (...args: never[]) => unknown;
@@ -22,8 +23,7 @@ export function createTraceMethods(): TraceMethods {
       inputs = [];
     },
     record(batch, max) {
-      for (const input of batch) inputs.push(input);
-      if (inputs.length > max) inputs.splice(0, inputs.length - max);
+      appendBounded(inputs, batch, max);
     },
     build: (root, since) => buildTrace(root, inputs, since),
   };

@@ -9,6 +9,7 @@ import { computed, ref, shallowRef, toRaw, watch } from 'vue';
 import type { ApiObject, ResourceRef, StoreEvent } from '../../../electron/preload/api';
 import { useBridge } from '../bridge';
 import type { Trace, TraceInput, TraceRoot, TraceStep } from '../lib/trace';
+import { appendBounded } from '../lib/bounded';
 import type { TraceMethods } from '../lib/trace-session';
 import { isAbort, type RpcClient } from '../lib/worker-rpc';
 import { spawnTraceWorker } from '../workers/clients';
@@ -129,8 +130,7 @@ export const useTraceStore = defineStore('trace', () => {
   });
 
   function record(input: TraceInput): void {
-    inputs.push(input);
-    if (inputs.length > MAX_INPUTS) inputs.splice(0, inputs.length - MAX_INPUTS);
+    appendBounded(inputs, [input], MAX_INPUTS);
     outbox.push(input);
     refresh();
   }
