@@ -17,15 +17,8 @@ import { percentile } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 import { chromiumMissing, launchChromium } from './ui/chromium.js';
 import { benchHeavyApp } from './ui/heavy-app.js';
+import type { RunResult } from '../renderer/src/testing/heavy-run-result.js';
 
-/** One workload's run, as the page reports it (renderer/src/testing/heavy-bench-page.ts). */
-export interface RunResult {
-  ms: number;
-  longTasks: number;
-  longestTaskMs: number;
-  maxFrameGapMs: number;
-  size: string;
-}
 
 const ROOT = join(import.meta.dirname, '..');
 

@@ -15,14 +15,8 @@ import { draftToSend } from '../lib/apply-draft';
 import type { ApiObject } from '../../../electron/preload/api';
 import type { TraceInput } from '../lib/trace';
 import { bigConfigMap, bigCrd, logLines, storeKeys, traceInputs } from './heavy-fixtures';
+import type { RunResult } from './heavy-run-result';
 
-export interface RunResult {
-  ms: number;
-  longTasks: number;
-  longestTaskMs: number;
-  maxFrameGapMs: number;
-  size: string;
-}
 
 const longTasks: [number, number][] = [];
 new PerformanceObserver((list) => {
