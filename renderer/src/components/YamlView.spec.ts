@@ -21,7 +21,7 @@ describe('YamlView', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.length).toBeLessThan(200);
     expect(lines[0].text()).toBe('key0: value 0');
-    expect(wrapper.get('.spacer').attributes('style')).toContain('height: 90000px');
+    expect(wrapper.get('.line-window-spacer').attributes('style')).toContain('height: 90000px');
   });
 });
 
