@@ -344,10 +344,11 @@ export function validatePodTemplateSpec(template: JsonObject | undefined, fld: s
   ];
 }
 
+const POD_META = { namespaced: true, nameFn: nameIsDNSSubdomain };
+
 export function validatePod(pod: JsonObject): FieldCause[] {
   const spec = obj(pod, 'spec');
-  const out = [...validateObjectMeta(obj(pod, 'metadata'), { namespaced: true, nameFn: nameIsDNSSubdomain }), ...validatePodSpec(spec, 'spec')];
-  return out;
+  return [...validateObjectMeta(obj(pod, 'metadata'), POD_META), ...validatePodSpec(spec, 'spec')];
 }
 
 export function validatePodCreate(pod: JsonObject): FieldCause[] {
@@ -384,9 +385,15 @@ function validateOnlyAddedTolerations(newT: unknown, oldT: unknown, fld: string)
 
 /** ValidatePodUpdate: only images, activeDeadlineSeconds, added tolerations and a few more may change. */
 export function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldCause[] {
-  const out = [...validateObjectMetaUpdate(obj(pod, 'metadata'), obj(old, 'metadata')), ...validatePod(pod)];
-  // Most updates (labels, annotations, finalizers) leave the spec alone: nothing below can object then.
-  if (deepEqual(obj(pod, 'spec') ?? {}, obj(old, 'spec') ?? {})) return out;
+  const out = validateObjectMetaUpdate(obj(pod, 'metadata'), obj(old, 'metadata'));
+  // Most updates (labels, annotations, finalizers, status) leave the spec alone. The spec
+  // then is the stored one, valid when it was written, so only the metadata needs checking
+  // (upstream validates the unchanged spec again; the verdict is the same).
+  if (deepEqual(obj(pod, 'spec') ?? {}, obj(old, 'spec') ?? {})) {
+    out.push(...validateObjectMeta(obj(pod, 'metadata'), POD_META));
+    return out;
+  }
+  out.push(...validatePod(pod));
   const newSpec = clone(obj(pod, 'spec') ?? {});
   const oldSpec = clone(obj(old, 'spec') ?? {});
   // Both sides as the decoder would default them, so an omitted default is not a change.

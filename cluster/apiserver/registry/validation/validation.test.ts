@@ -183,6 +183,22 @@ describe('validateUpdate', () => {
     assert.match(causes[0].message, /^Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);
   });
 
+  it('checks a Pod update that leaves the spec alone by its metadata, and a changed spec in full', () => {
+    const old = pod();
+    const relabelled = structuredClone(old) as { metadata: { labels?: Record<string, string> } };
+    relabelled.metadata.labels = { 'bad label': 'x' };
+    assert.deepEqual(
+      validateUpdate('', 'v1', 'Pod', relabelled, old).map((c) => c.field),
+      ['metadata.labels'],
+    );
+    const badImage = structuredClone(old) as { spec: { containers: Obj[] } };
+    badImage.spec.containers[0].image = '';
+    assert.deepEqual(
+      validateUpdate('', 'v1', 'Pod', badImage, old).map((c) => c.field),
+      ['spec.containers[0].image'],
+    );
+  });
+
   it('keeps the Service cluster IP and names immutable', () => {
     const old = applyDefaults('', 'v1', 'Service', { metadata: { name: 's', namespace: 'default' }, spec: { clusterIP: '10.96.0.5', ports: [{ port: 80 }] } });
     const next = applyDefaults('', 'v1', 'Service', { metadata: { name: 's', namespace: 'default' }, spec: { clusterIP: '10.96.0.6', clusterIPs: ['10.96.0.6'], ports: [{ port: 80 }] } });
