@@ -77,6 +77,8 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubarium-bench-cp-'));
   const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
   if (opts.heapSnapshotDir) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${opts.heapSnapshotDir}`);
+  // For experiments: Node/V8 flags for the control plane only, e.g. KUBARIUM_BENCH_NODE_ARGS='--max-semi-space-size=32'.
+  if (process.env.KUBARIUM_BENCH_NODE_ARGS) nodeArgs.push(...process.env.KUBARIUM_BENCH_NODE_ARGS.split(/\s+/).filter(Boolean));
   const args = [...nodeArgs, '--import', 'tsx', 'cluster/cmd/kubarium.ts', 'up', '--data-dir', dataDir, '--port', '0'];
   if (opts.etcdServers?.length) args.push('--etcd-servers', opts.etcdServers.join(','));
   args.push(...(opts.args ?? []));

@@ -374,6 +374,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.compact(target), CompactedError);
     });
 
+    it('replays prevKv after a compaction: the previous rows that events still need are kept', async () => {
+      const a = await store.create(`${p}a`, enc('a1'));
+      const a2 = await store.update(`${p}a`, enc('a2'), a.revision);
+      const b = await store.create(`${p}b`, enc('b1'));
+      const target = await store.currentRevision();
+      await store.compact(target);
+      const a3 = await store.update(`${p}a`, enc('a3'), a2.revision);
+      const bGone = await store.delete(`${p}b`);
+      const h = await collect(store, { prefix: p, startRevision: target + 1 });
+      const replay = await h.waitFor(2);
+      assert.deepEqual(
+        replay.map((e) => [e.type, e.kv.modRevision, e.prevKv?.modRevision, e.prevKv && dec(e.prevKv.value), e.prevKv?.version]),
+        [['PUT', a3.revision, a2.revision, 'a2', 2], ['DELETE', bGone.revision, b.revision, 'b1', 1]],
+      );
+      await h.watch.cancel();
+    });
+
     it('refuses future revisions', async () => {
       const r = await store.currentRevision();
       await assert.rejects(store.range(p, { revision: r + 100 }), (err: unknown) => {

@@ -16,12 +16,12 @@ export interface Row {
   prev_revision: number;
   lease: number;
   value: Buffer | null;
-  old_value: Buffer | null;
   version: number;
 }
 
-/** A row read for a watch replay, with the lease its previous row had. */
+/** A row read for a watch replay, with the value and lease of the key's previous row. */
 export interface HistoryRow extends Row {
+  prev_value: Buffer | null;
   prev_lease: number | null;
 }
 
@@ -35,7 +35,7 @@ export interface LeaseRow {
 }
 
 const EMPTY = Buffer.alloc(0);
-const ROW = 'id, name, created, deleted, create_revision, prev_revision, lease, value, old_value, version';
+const ROW = 'id, name, created, deleted, create_revision, prev_revision, lease, value, version';
 // The newest row of each key at @rev, keys in order: walk kine_name_id_index over the
 // interval, keep the row that is its key's newest at @rev (one index probe), drop tombstones.
 const LIVE_AT = (bounded: boolean) => `
@@ -59,7 +59,7 @@ export const countCurrentSql = (bounded: boolean): string =>
   `SELECT COUNT(*) FROM kine_current WHERE name >= @start ${bounded ? 'AND name < @end' : ''}`;
 export const historySql = (bounded: boolean): string =>
   `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.lease,
-          kv.value, kv.old_value, kv.version, p.lease AS prev_lease
+          kv.value, kv.version, COALESCE(kv.old_value, p.value) AS prev_value, p.lease AS prev_lease
    FROM kine AS kv LEFT JOIN kine AS p ON p.id = kv.prev_revision
    WHERE kv.id >= @from AND kv.id <= @to AND kv.name >= @start ${bounded ? 'AND kv.name < @end' : ''}
    ORDER BY kv.id`;
@@ -78,13 +78,13 @@ export function kvOf(row: Row): KeyValue {
   };
 }
 
-/** The watch event a row stands for (kine's RowsToEvents), prevKv rebuilt from old_value. */
+/** The watch event a row stands for (kine's RowsToEvents), prevKv from the key's previous row. */
 export function eventOf(row: HistoryRow): WatchEvent {
   const hasPrev = row.deleted === 1 || row.created === 0;
   const prevKv: KeyValue | undefined = hasPrev
     ? {
         key: row.name,
-        value: row.old_value ?? EMPTY,
+        value: row.prev_value ?? EMPTY,
         createRevision: row.create_revision,
         modRevision: row.prev_revision,
         // A tombstone keeps the version it deleted; a put counts one more than its predecessor.
@@ -126,8 +126,8 @@ export class KineLog {
     this.latestStmt = db.prepare(LATEST_SQL);
     this.atStmt = db.prepare(AT_SQL);
     this.insertStmt = db.prepare(
-      `INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision, lease, value, old_value, version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision, lease, value, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.listStmts = [false, true].map((b) => db.prepare(listSql(b)).raw(true));
     this.countStmts = [false, true].map((b) => db.prepare(`SELECT COUNT(*) AS n ${LIVE_AT(b)}`).pluck());
@@ -165,10 +165,9 @@ export class KineLog {
     prevRevision: number,
     lease: number,
     value: Buffer | null,
-    oldValue: Buffer | null,
     version: number,
   ): void {
-    this.insertStmt.run(id, key, flags.created ? 1 : 0, flags.deleted ? 1 : 0, createRevision, prevRevision, lease, value, oldValue, version);
+    this.insertStmt.run(id, key, flags.created ? 1 : 0, flags.deleted ? 1 : 0, createRevision, prevRevision, lease, value, version);
   }
 
   /**

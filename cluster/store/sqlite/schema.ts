@@ -2,9 +2,15 @@
  * kine's schema (k3s-io/kine pkg/drivers/sqlite): one append-only table in which every
  * row is one revision of one key. `id` is the revision; `prev_revision` points at the
  * key's previous row; `created`/`deleted` mark the first row of a key's life and its
- * tombstone; `old_value` keeps the previous value so a watch can send prevKv even when
- * the previous row is gone. We add `version` (etcd's per-key change counter, which kine
- * does not track) and two small side tables: the compaction marks and the leases.
+ * tombstone. kine also copies the previous value into `old_value`, so a watch can send
+ * prevKv once the previous row is gone; we leave it NULL (half the bytes of every update
+ * and delete) and read the previous row through `prev_revision` instead. Compaction
+ * keeps that row while any replayable event needs it, as etcd keeps a key's newest
+ * revision at or before the compaction: it sweeps a row only once a row at or before the
+ * compact revision supersedes it, and replays start after that revision. The column
+ * stays so files written by the earlier code (which filled it) still read the same.
+ * We add `version` (etcd's per-key change counter, which kine does not track) and two
+ * small side tables: the compaction marks and the leases.
  */
 import type Database from 'better-sqlite3';
 

@@ -145,7 +145,7 @@ export class SqliteStore implements Store {
       if (cur && cur.deleted === 0) return this.failed(cur);
       this.requireLease(lease);
       const rev = ++this.nextRevision;
-      this.log.insert(rev, key, { created: true, deleted: false }, rev, cur ? cur.id : 0, lease, buf, null, 1);
+      this.log.insert(rev, key, { created: true, deleted: false }, rev, cur ? cur.id : 0, lease, buf, 1);
       const kv: KeyValue = { key, value: buf, createRevision: rev, modRevision: rev, version: 1, lease };
       this.batchEvents.push({ type: 'PUT', kv, prevKv: undefined });
       return { succeeded: true, revision: rev, kv };
@@ -159,7 +159,7 @@ export class SqliteStore implements Store {
       if (!cur || cur.deleted === 1 || cur.id !== expectedModRevision) return this.failed(cur);
       this.requireLease(lease);
       const rev = ++this.nextRevision;
-      this.log.insert(rev, key, { created: false, deleted: false }, cur.create_revision, cur.id, lease, buf, cur.value, cur.version + 1);
+      this.log.insert(rev, key, { created: false, deleted: false }, cur.create_revision, cur.id, lease, buf, cur.version + 1);
       const kv: KeyValue = { key, value: buf, createRevision: cur.create_revision, modRevision: rev, version: cur.version + 1, lease };
       this.batchEvents.push({ type: 'PUT', kv, prevKv: kvOf(cur) });
       return { succeeded: true, revision: rev, kv };
@@ -290,7 +290,7 @@ export class SqliteStore implements Store {
     if (!cur || cur.deleted === 1) return this.failed(cur);
     if (expectedModRevision && cur.id !== expectedModRevision) return this.failed(cur);
     const rev = ++this.nextRevision;
-    this.log.insert(rev, key, { created: false, deleted: true }, cur.create_revision, cur.id, 0, null, cur.value, cur.version);
+    this.log.insert(rev, key, { created: false, deleted: true }, cur.create_revision, cur.id, 0, null, cur.version);
     const prevKv = kvOf(cur);
     this.batchEvents.push({ type: 'DELETE', kv: tombstoneKv(key, rev), prevKv });
     return { succeeded: true, revision: rev, kv: prevKv };
