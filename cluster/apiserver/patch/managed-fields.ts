@@ -6,7 +6,7 @@ import { copyJson, isJsonObject, jsonClone, jsonEqual, setKey, type JsonObject, 
 import { builtinFieldTypes } from './builtin-schema.js';
 import type { FieldTypeLookup } from './schema.js';
 import { TypedWalker } from './typed.js';
-import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared } from './stored-fields.js';
+import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared, withMembers } from './stored-fields.js';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -48,6 +48,8 @@ interface Owner {
    */
   set?: FieldSet;
   stored?: JsonValue;
+  /** `stored` is known to be in encoded form (made so here), no need to check it. */
+  encoded?: boolean;
 }
 
 function setOf(o: Owner): FieldSet {
@@ -117,7 +119,7 @@ function decodeManagedFields(obj: JsonObject | undefined): Map<string, Owner> {
 
 /** The owner's FieldsV1: its stored tree when that is in encoded form; undefined when it owns nothing. */
 function fieldsV1Of(o: Owner): JsonObject | undefined {
-  if (!o.set && isEncodedForm(o.stored)) return o.stored;
+  if (!o.set && (o.encoded === true || isEncodedForm(o.stored))) return o.stored as JsonObject;
   const set = setOf(o);
   return set.isEmpty() ? undefined : set.toFieldsV1();
 }
@@ -279,8 +281,11 @@ export function updatedManagedFields(opts: RecordUpdateOptions): JsonObject[] {
   const existing = owners.get(selfKey);
   const touched = !changed.isEmpty() || !removed.isEmpty();
   takeOwnership(owners, selfKey, changed, removed);
-  if (existing && keepsFields(existing, changed, removed)) self.stored = existing.stored;
-  else {
+  if (existing && keepsFieldsOf(existing, removed)) {
+    // Its tree as stored, grown by the changed fields it did not own yet (none, mostly).
+    self.stored = ownsAllOf(existing.stored, changed, STRIPPED_SET) ? existing.stored : withMembers(existing.stored, changed, STRIPPED_SET);
+    self.encoded = true;
+  } else {
     // The manager's set: what it had, less what was removed, plus what changed (then stripped).
     const set = existing ? setOf(existing) : new FieldSet();
     subtractInPlace(set, removed);
@@ -308,18 +313,12 @@ function shareStoredTrees(owners: Map<string, Owner>, previous: Map<string, Owne
 }
 
 /**
- * Whether the updater's set stays as it is: it already owns every field the write changed
- * (but those nobody owns), none it removed, and nothing stripped; then its stored tree,
- * if in encoded form, is kept without decoding it.
+ * Whether the updater's set can be worked on as its stored tree: in encoded form, none of
+ * the fields the write removed, nothing stripped. Then the set after the write is that tree
+ * plus the changed fields (but those nobody owns), made without decoding it.
  */
-function keepsFields(o: Owner, changed: FieldSet, removed: FieldSet): boolean {
-  return (
-    !o.set &&
-    isEncodedForm(o.stored) &&
-    ownsAllOf(o.stored, changed, STRIPPED_SET) &&
-    !ownsAnyOf(o.stored, removed) &&
-    !ownsAnyOf(o.stored, STRIPPED_SET)
-  );
+function keepsFieldsOf(o: Owner, removed: FieldSet): o is Owner & { stored: JsonObject } {
+  return !o.set && isEncodedForm(o.stored) && !ownsAnyOf(o.stored, removed) && !ownsAnyOf(o.stored, STRIPPED_SET);
 }
 
 export interface ServerSideApplyOptions {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldSet } from './fieldpath.js';
 import type { JsonObject } from './json.js';
-import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared } from './stored-fields.js';
+import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared, withMembers } from './stored-fields.js';
 
 const tree = (): JsonObject => ({
   'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
@@ -61,4 +61,51 @@ test('preferShared takes the previous tree only when it is frozen, encoded and e
   const mutable = tree();
   const fields = tree();
   assert.equal(preferShared(fields, mutable), fields, 'not frozen: not shared');
+});
+
+test('withMembers gives the tree toFieldsV1 gives for the union, sharing what it leaves alone', () => {
+  const t = tree();
+  const set = (...paths: string[][]): FieldSet => FieldSet.fromPaths(paths);
+  const except = set(['f:kind'], ['f:metadata'], ['f:metadata', 'f:name']);
+  const union = (s: FieldSet) => {
+    const u = FieldSet.fromFieldsV1(t).union(s.difference(except));
+    return JSON.stringify(u.toFieldsV1());
+  };
+  const cases = [
+    set(['f:metadata', 'f:labels', 'f:tier']),
+    set(['f:metadata', 'f:annotations', 'f:a']),
+    set(['f:metadata', 'f:labels']),
+    set(['f:spec', 'f:ports', 'i:3']),
+    set(['f:spec', 'f:ports', 'i:2', 'f:x']),
+    set(['f:kind'], ['f:metadata'], ['f:metadata', 'f:name']),
+    set(['f:spec', 'f:containers', 'k:{"name":"a"}', 'f:image']),
+    set(['f:apiVersion'], ['f:status', 'f:phase'], ['f:metadata', 'f:finalizers', 'v:"x"']),
+  ];
+  for (const s of cases) {
+    const grown = withMembers(t, s, except);
+    assert.equal(JSON.stringify(grown), union(s), JSON.stringify(s.paths()));
+    assert.equal(isEncodedForm(grown), true);
+  }
+  const grown = withMembers(t, set(['f:metadata', 'f:annotations', 'f:a']), except);
+  assert.equal(grown['f:spec'], t['f:spec'], 'an untouched subtree is the same object');
+  assert.equal((grown['f:metadata'] as JsonObject)['f:labels'], (t['f:metadata'] as JsonObject)['f:labels']);
+  assert.equal(withMembers(t, set(['f:metadata', 'f:labels', 'f:app']), except), t, 'nothing new: the tree itself');
+});
+
+test('withMembers agrees with decode, union, encode on random sets', () => {
+  const elements = ['f:a', 'f:b', 'f:c', 'k:{"n":"x"}', 'v:"y"', 'i:2', 'i:10'];
+  const randomSet = (n: number): FieldSet => {
+    const paths: string[][] = [];
+    for (let i = 0; i < n; i++) paths.push(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => elements[Math.floor(Math.random() * elements.length)]));
+    return FieldSet.fromPaths(paths);
+  };
+  for (let i = 0; i < 2000; i++) {
+    const base = randomSet(1 + Math.floor(Math.random() * 6));
+    const fields = base.toFieldsV1();
+    if (!isEncodedForm(fields)) continue;
+    const add = randomSet(Math.floor(Math.random() * 4));
+    const except = randomSet(Math.floor(Math.random() * 2));
+    const want = FieldSet.fromFieldsV1(fields).union(add.difference(except)).toFieldsV1();
+    assert.equal(JSON.stringify(withMembers(fields, add, except)), JSON.stringify(want), JSON.stringify({ fields, add: add.paths(), except: except.paths() }));
+  }
 });

@@ -134,3 +134,41 @@ function sameTree(a: JsonValue | undefined, b: JsonObject): boolean {
   for (const k in b) if (hasOwn(b, k)) n--;
   return n === 0;
 }
+
+/**
+ * The encoded tree of the set `fields` (in encoded form) encodes plus the members of `set`
+ * that `except` lacks: the tree FieldSet.toFieldsV1 would give for that union, made by
+ * re-encoding only the nodes on the paths that gain a member and sharing every other
+ * subtree of `fields` (a manager that starts owning a new annotation copies three small
+ * nodes instead of decoding and encoding its whole set).
+ */
+export function withMembers(fields: JsonObject, set: FieldSet, except: FieldSet | undefined): JsonObject {
+  return withChildren(fields, set, except, false) ?? fields;
+}
+
+function withMembersAt(node: JsonObject | undefined, set: FieldSet, except: FieldSet | undefined): JsonObject | undefined {
+  const was = isMember(node);
+  const becomes = !was && set.member && !except?.member;
+  return withChildren(node, set, except, was || becomes, becomes);
+}
+
+/**
+ * `node` with the members of `set` added below it, encoded as a member node when `member`;
+ * `node` itself when nothing is added and it did not just become a member (`became`).
+ */
+function withChildren(node: JsonObject | undefined, set: FieldSet, except: FieldSet | undefined, member: boolean, became = false): JsonObject | undefined {
+  let grown: Map<string, JsonObject> | undefined;
+  for (const [pe, c] of set.children) {
+    const old = childOf(node, pe) as JsonObject | undefined;
+    const next = withMembersAt(old, c, except?.children.get(pe));
+    if (next !== undefined && next !== old) (grown ??= new Map()).set(pe, next);
+  }
+  if (!grown && !became) return node;
+  const keys: string[] = [];
+  if (node) for (const k in node) if (k !== '.') keys.push(k);
+  if (grown) for (const k of grown.keys()) if (!node || !hasOwn(node, k)) keys.push(k);
+  keys.sort(compareElements);
+  const out: JsonObject = member && keys.length > 0 ? { '.': {} } : {};
+  for (const k of keys) out[k] = grown?.get(k) ?? (node![k] as JsonObject);
+  return out;
+}

@@ -40,6 +40,22 @@ test('identical fieldsV1 subtrees of different objects become one frozen instanc
   }, TypeError);
 });
 
+test('a tree built around canonical subtrees interns to the same instance as a fresh copy', () => {
+  const interner = new FieldsInterner();
+  const a = pod('10.0.0.1');
+  interner.internManagedFields(a);
+  // As a write that keeps the spec manager's subtrees: a new root around the canonical children.
+  const kept = entries(a)[0].fieldsV1;
+  const b = pod('10.0.0.1');
+  entries(b)[0].fieldsV1 = { ...kept };
+  interner.internManagedFields(b);
+  assert.equal(entries(b)[0].fieldsV1, kept);
+  const c = pod('10.0.0.1');
+  interner.internManagedFields(c);
+  assert.equal(entries(c)[0].fieldsV1, kept);
+  assert.equal(entries(c)[1].fieldsV1, entries(a)[1].fieldsV1);
+});
+
 test('trees that are not plain nested objects are left as they are', () => {
   const interner = new FieldsInterner();
   const o = { metadata: { managedFields: [{ fieldsV1: { 'f:a': 1, 'f:b': {} } }, { fieldsV1: JSON.parse('{"__proto__":{}}') as unknown }, 'junk'] } } as unknown as KubeObject;

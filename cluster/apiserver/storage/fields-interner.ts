@@ -72,6 +72,12 @@ export class FieldsInterner {
    * is not a tree of objects only (then left as it is).
    */
   private intern(node: Record<string, unknown>): object | undefined {
+    // Already canonical (a subtree a write kept from the object before it): nothing to walk.
+    const known = this.ids.get(node);
+    if (known !== undefined) {
+      this.lastId = known;
+      return node;
+    }
     let t = this.root;
     for (const name in node) {
       // A member named __proto__ (JSON.parse makes them) cannot be reassigned safely; fieldsV1 never has one.

@@ -105,77 +105,76 @@ export function sharedJSON(obj: KubeObject): Buffer {
 }
 
 /**
- * An object's JSON split around the end of its metadata (the object as stored: no
- * resourceVersion). The store keeps head+tail; once the write's revision is known the shared
- * JSON is the same bytes with `"resourceVersion":"N"` put in at the split — the one place
- * JSON.stringify would write it, metadata's last member — so a write encodes its object once.
+ * An object's JSON in pieces around its metadata.resourceVersion (the object as stored has
+ * none). The store keeps the pieces joined; once the write's revision is known the shared
+ * JSON is the same pieces with `"resourceVersion":"N"` in the place JSON.stringify would
+ * write it (where the object has the member, else metadata's last), so a write encodes its
+ * object once, and its key order stays as it came.
  */
 export interface StoredJSON {
-  /** `{...,"metadata":{...` without the metadata's closing brace. */
-  head: Buffer;
-  /** Where the metadata object starts in head. */
-  metadataAt: number;
-  /** The metadata had no member but resourceVersion. */
-  emptyMetadata: boolean;
-  /** `}` closing the metadata, then the members after it and the object's `}`. */
-  tail: Buffer;
+  /** The object's members before metadata's value, ending in `"metadata":`. */
+  before: string;
+  /** metadata's members before resourceVersion, and after it (comma-joined; either may be empty). */
+  metaBefore: string;
+  metaAfter: string;
+  /** The members after metadata, and the object's closing brace. */
+  after: string;
 }
 
-/**
- * JSON.stringify(obj) made member by member around its metadata object: the text before the
- * metadata's value (ending in `"metadata":`) and after it (from the next member to the final `}`).
- */
-function aroundMetadata(obj: KubeObject): { before: string; after: string } {
-  let before = '{';
-  let after = '';
-  let seen = false;
-  for (const k of Object.keys(obj)) {
-    if (k === 'metadata') {
-      before += `${before.length > 1 ? ',' : ''}"metadata":`;
-      seen = true;
-      continue;
-    }
+/** Members of `obj` as JSON.stringify writes them, comma-joined, skipping `skip`. */
+function members(obj: Record<string, unknown>, keys: string[], from: number, to: number, skip?: string): string {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const k = keys[i];
+    if (k === skip) continue;
     const v = JSON.stringify(obj[k]);
     if (v === undefined) continue; // as JSON.stringify skips undefined members
-    const member = `${JSON.stringify(k)}:${v}`;
-    if (seen) after += `,${member}`;
-    else before += `${before.length > 1 ? ',' : ''}${member}`;
+    out += `${out ? ',' : ''}${JSON.stringify(k)}:${v}`;
   }
-  return { before, after: `${after}}` };
+  return out;
 }
 
-/** JSON of `obj` without metadata.resourceVersion, laid out as StoredJSON; undefined when `obj` has no metadata object. */
+/** JSON.stringify(obj) split around its metadata object: the text before its value (ending in `"metadata":`) and after it. */
+function aroundMetadata(obj: KubeObject): { before: string; after: string } {
+  const keys = Object.keys(obj);
+  const at = keys.indexOf('metadata');
+  const head = members(obj, keys, 0, at);
+  const rest = members(obj, keys, at + 1, keys.length);
+  return { before: `{${head}${head ? ',' : ''}"metadata":`, after: `${rest ? ',' : ''}${rest}}` };
+}
+
+const joined = (...parts: string[]) => parts.filter(Boolean).join(',');
+
+/** JSON of `obj` without metadata.resourceVersion, in StoredJSON pieces; undefined when `obj` has no metadata object. */
 export function storedJSON(obj: KubeObject): StoredJSON | undefined {
   const md = obj.metadata;
   if (!isPlainObject(md)) return undefined;
-  const rv = md.resourceVersion;
-  if (rv !== undefined) delete md.resourceVersion;
-  const mdJSON = JSON.stringify(md);
-  // Back as the last member, where a decoded object has it too.
-  if (rv !== undefined) md.resourceVersion = rv;
-  const { before, after } = aroundMetadata(obj);
-  const prefix = Buffer.from(before);
+  const keys = Object.keys(md);
+  const rvAt = keys.indexOf('resourceVersion');
+  const split = rvAt < 0 ? keys.length : rvAt;
   return {
-    head: Buffer.concat([prefix, Buffer.from(mdJSON.slice(0, -1))]),
-    metadataAt: prefix.length,
-    emptyMetadata: mdJSON === '{}',
-    tail: Buffer.from(`}${after}`),
+    ...aroundMetadata(obj),
+    metaBefore: members(md, keys, 0, split),
+    metaAfter: members(md, keys, split + 1, keys.length),
   };
 }
 
 /** The stored bytes: the JSON of the object without resourceVersion. */
 export function storedBytes(j: StoredJSON): Buffer {
-  return Buffer.concat([j.head, j.tail]);
+  return Buffer.from(`${j.before}{${joined(j.metaBefore, j.metaAfter)}}${j.after}`);
 }
 
-/** Sets the shared JSON of a just-written `obj` (its resourceVersion now `rv`) from its stored layout. */
+/** Sets the shared JSON of a just-written `obj` (its resourceVersion now `rv`) from its stored pieces. */
 export function primeSharedJSON(obj: KubeObject, j: StoredJSON, rv: string): void {
   if (serialized.has(obj) || !isPlainObject(obj.metadata)) return;
-  const rvMember = Buffer.from(`${j.emptyMetadata ? '' : ','}"resourceVersion":${JSON.stringify(rv)}`);
-  const buf = Buffer.concat([j.head, rvMember, j.tail]);
+  const md = `{${joined(j.metaBefore, `"resourceVersion":${JSON.stringify(rv)}`, j.metaAfter)}}`;
+  const buf = Buffer.from(j.before + md + j.after);
   serialized.set(obj, buf);
   // The metadata's own bytes are a view of the same memory (see encodeShared).
-  if (!serialized.has(obj.metadata)) serialized.set(obj.metadata, buf.subarray(j.metadataAt, j.head.length + rvMember.length + 1));
+  if (!serialized.has(obj.metadata)) {
+    const at = Buffer.byteLength(j.before);
+    serialized.set(obj.metadata, buf.subarray(at, at + Buffer.byteLength(md)));
+  }
 }
 
 /**
@@ -188,9 +187,9 @@ function encodeShared(obj: KubeObject): Buffer {
   const md = obj.metadata;
   if (!isPlainObject(md) || serialized.has(md)) return Buffer.from(JSON.stringify(obj));
   const { before, after } = aroundMetadata(obj);
-  const prefix = Buffer.from(before);
-  const mdBytes = Buffer.from(JSON.stringify(md));
-  const buf = Buffer.concat([prefix, mdBytes, Buffer.from(after)]);
-  serialized.set(md, buf.subarray(prefix.length, prefix.length + mdBytes.length));
+  const mdJSON = JSON.stringify(md);
+  const buf = Buffer.from(before + mdJSON + after);
+  const at = Buffer.byteLength(before);
+  serialized.set(md, buf.subarray(at, at + Buffer.byteLength(mdJSON)));
   return buf;
 }
