@@ -47,7 +47,7 @@ export class StringInterner {
       return;
     }
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
       const x = o[k];
       if (typeof x === 'string') {
         // A JSON.parse'd own __proto__ member must not be assigned through (it would set the prototype).

@@ -98,10 +98,13 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
     const m = nominations.get(node);
     return m ? [...m.values()] : [];
   };
+  const denominate = (k: string) => {
+    const prev = nominatedNodeOf.get(k);
+    if (prev) nominations.get(prev)?.delete(k);
+    nominatedNodeOf.delete(k);
+  };
   const nominate = (info: PodInfo, node: string | undefined) => {
-    const prev = nominatedNodeOf.get(info.key);
-    if (prev) nominations.get(prev)?.delete(info.key);
-    nominatedNodeOf.delete(info.key);
+    denominate(info.key);
     if (!node) return;
     nominatedNodeOf.set(info.key, node);
     let m = nominations.get(node);
@@ -150,7 +153,7 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
       const k = key(p);
       if (p.spec?.nodeName) {
         queue.delete(k);
-        nominate(infoOf(p), undefined);
+        denominate(k);
         if (isTerminal(p)) {
           cache.removePod(k);
           queue.moveAll('PodDelete');
@@ -174,7 +177,7 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
     onDelete: (p) => {
       const k = key(p);
       queue.delete(k);
-      nominate(infoOf(p), undefined);
+      denominate(k);
       if (cache.hasPod(k)) {
         cache.removePod(k);
         queue.moveAll('PodDelete');

@@ -62,6 +62,9 @@ test('objects with many keys (past the linear-search size) still find duplicates
   assert.deepEqual(duplicateFields(`{${keys.join(',')}}`), []);
   assert.deepEqual(duplicateFields(`{${keys.join(',')},"k3":0,"k39":0}`), ['k3', 'k39']);
   assert.deepEqual(duplicateFields(`{${keys.slice(0, 16).join(',')},"k0":0,"k16":0,"k16":0}`), ['k0', 'k16']);
+  assert.deepEqual(duplicateFields(`{${keys.slice(0, 32).join(',')},"k0":0,"k32":0,"k32":0}`), ['k0', 'k32']);
+  // An escaped key turns the object's comparison to decoded keys, for the keys before it too.
+  assert.deepEqual(duplicateFields(`{"ab":1,"c":2,"a\\u0062":3,"\\u0063":4,"d":5,"d":6}`), ['ab', 'c', 'd']);
   // A sibling object at the same depth starts with no keys.
   assert.deepEqual(duplicateFields(`[{${keys.join(',')}},{"k1":1,"k2":2}]`), []);
 });

@@ -247,8 +247,9 @@ export function compareElements(a: PathElement, b: PathElement): number {
 
 function sortedElements(keys: Iterable<PathElement>): PathElement[] {
   const list = [...keys];
-  if (list.length < 2) return list;
-  return list.sort(compareElements);
+  // Sets decoded from FieldsV1 (and most built from objects) are in order already: the sort's work array is then not needed.
+  for (let i = 1; i < list.length; i++) if (compareElements(list[i - 1], list[i]) > 0) return list.sort(compareElements);
+  return list;
 }
 
 export function fieldElement(name: string): PathElement {

@@ -11,25 +11,7 @@ export function isJsonObject(v: unknown): v is JsonObject {
 }
 
 /** Deep structural equality (object key order ignored, array order significant). */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (isJsonObject(a)) {
-    if (!isJsonObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) {
-      if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], b[k])) return false;
-    }
-    return true;
-  }
-  return false;
-}
+export { jsonEqual } from '../storage/object.js';
 
 export function jsonClone<T extends JsonValue>(v: T): T {
   return structuredClone(v);

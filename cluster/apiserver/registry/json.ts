@@ -63,32 +63,8 @@ export function ensureObject(o: JsonObject, key: string): JsonObject {
   return created;
 }
 
-/**
- * Structural equality of JSON values (key order ignored; a member set to undefined counts
- * as absent). Loops without closures or filtered key arrays: every update compares specs
- * with it, and the allocations showed in the write path's profile.
- */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as JsonObject;
-  const bo = b as JsonObject;
-  let defined = 0;
-  for (const k of Object.keys(ao)) {
-    const v = ao[k];
-    if (v === undefined) continue;
-    defined++;
-    if (!Object.hasOwn(bo, k) || !deepEqual(v, bo[k])) return false;
-  }
-  for (const k of Object.keys(bo)) if (bo[k] !== undefined) defined--;
-  return defined === 0;
-}
+/** Structural equality of JSON values (key order ignored; undefined members count as absent). */
+export { jsonEqual as deepEqual } from '../storage/object.js';
 
 /** Labels-style string map (non-string values skipped). */
 export function stringMap(o: JsonObject | undefined, key: string): Record<string, string> | undefined {

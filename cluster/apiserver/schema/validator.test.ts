@@ -146,3 +146,20 @@ test('patch metadata from schema extensions', () => {
   v.setCustomResources([widgetCRD]);
   assert.deepEqual(v.patchMeta(WIDGET)!('spec.owners'), { listType: 'map', listMapKeys: ['name'] });
 });
+
+test('string lengths count code points, as Go counts runes', () => {
+  const crd: CustomResourceSchema = {
+    ...WIDGET,
+    plural: 'widgets',
+    namespaced: true,
+    openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { name: { type: 'string', minLength: 2, maxLength: 3 } } } } },
+  };
+  const v = new SchemaValidator();
+  v.setCustomResources([crd]);
+  const widget = (name: string) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } });
+  const fields = (name: string) => v.validate(WIDGET, widget(name), 'Strict').causes.map((c) => `${c.type} ${c.field}`);
+  assert.deepEqual(fields('😀😀😀'), [], 'three emoji are three runes (six UTF-16 units)');
+  assert.deepEqual(fields('😀😀😀😀'), ['FieldValueTooLong spec.name']);
+  assert.deepEqual(fields('😀'), ['FieldValueInvalid spec.name']);
+  assert.deepEqual(fields('\ud800\ud800'), [], 'lone surrogates count one each');
+});

@@ -77,7 +77,7 @@ export class SchemaValidator {
     const node = this.root(gvk);
     if (!node) return { causes: [], unknownFields: [] };
     const walker = new SchemaWalker({ unknown: mode !== 'Ignore', required: !opts.skipRequired }, this.compiler.definition(OBJECT_META));
-    walker.walk(node, obj, '');
+    walker.walk(node, obj);
     return { causes: walker.causes, unknownFields: walker.unknownFields };
   }
 

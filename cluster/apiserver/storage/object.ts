@@ -73,19 +73,34 @@ export function nowRFC3339(d = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Deep equality of JSON values (key order insensitive). */
+/**
+ * Deep equality of JSON values: object key order ignored, array order significant, a member
+ * set to undefined the same as an absent one (as JSON.stringify writes both). The one
+ * implementation the server uses (registry's deepEqual and patch's jsonEqual are this).
+ * Every update compares specs, managedFields and whole objects with it, so it loops with
+ * for-in, which reads V8's enum cache instead of allocating key arrays as Object.keys does
+ * (JSON objects have Object.prototype, whose members are not enumerable, or no prototype).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (Array.isArray(b)) return false;
-  const ak = Object.keys(a as object);
-  const bk = Object.keys(b as object);
-  if (ak.length !== bk.length) return false;
-  return ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(bo, k) || !jsonEqual(v, bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 const serialized = new WeakMap<object, Buffer>();
