@@ -39,7 +39,11 @@ export interface RestClientOptions extends ConnectionConfig {
   qps?: number;
   /** Bucket size for `qps` (client-go Burst); default 2×qps. */
   burst?: number;
-  /** Sockets per host in the keep-alive pool; watches hold one each. Default 1024. */
+  /**
+   * Sockets per host in the keep-alive pool; watches hold one each. Default 1024. Requests
+   * past it wait for a socket; every socket stays in the pool once opened (Node's default
+   * keeps only 256 idle, so each burst past that paid new TLS handshakes).
+   */
   maxSockets?: number;
   /** Sent as User-Agent, e.g. `kube-scheduler`. */
   userAgent?: string;
@@ -194,6 +198,7 @@ export class RestClient {
       this.agent = new https.Agent({
         keepAlive: true,
         maxSockets,
+        maxFreeSockets: maxSockets,
         ca: opts.ca,
         cert: opts.cert,
         key: opts.key,
@@ -202,7 +207,7 @@ export class RestClient {
       });
     } else {
       this.transport = http;
-      this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
     }
     if (opts.qps && opts.qps > 0) this.limiter = new TokenBucket({ qps: opts.qps, burst: opts.burst ?? Math.max(1, Math.ceil(opts.qps * 2)) });
     this.headers = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'kubarium-client' };

@@ -90,8 +90,19 @@ async function clientFor(o: ComponentsOptions, who: ClientCertificateRequest, us
   const pair = await issueClientCertificate({ ca: o.ca }, who);
   // The same user the certificate names (CN, O → groups), as the server's x509 authenticator reads it.
   const loopback = o.loopback?.({ name: who.commonName, groups: who.organizations ?? [] });
-  return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent, loopback });
+  // With loopback watches, sockets carry only requests (and the odd virtual-resource watch).
+  const maxSockets = loopback ? LOOPBACK_CLIENT_SOCKETS : undefined;
+  return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent, loopback, maxSockets });
 }
+
+/**
+ * Connections of each component identity to the API server in the same process when its
+ * watches are loopback ones: more requests in flight than this (a scheduler with hundreds
+ * of binds under way) wait for a socket instead of each opening a TLS connection, whose
+ * handshake costs both ends of the one event loop. Without loopback every watch holds a
+ * socket (the garbage collector watches every resource), so the pool stays unbounded.
+ */
+const LOOPBACK_CLIENT_SOCKETS = 64;
 
 interface SchedulerRun {
   scheduler: RunningScheduler;
