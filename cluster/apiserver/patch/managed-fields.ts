@@ -6,6 +6,7 @@ import { copyJson, isJsonObject, jsonClone, jsonEqual, setKey, type JsonObject, 
 import { builtinFieldTypes } from './builtin-schema.js';
 import type { FieldTypeLookup } from './schema.js';
 import { TypedWalker } from './typed.js';
+import { createdFields } from './created-fields.js';
 import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared, withMembers } from './stored-fields.js';
 
 export interface ManagedFieldsEntry {
@@ -270,6 +271,10 @@ export function updatedManagedFields(opts: RecordUpdateOptions): JsonObject[] {
   const owners = decodeManagedFields(afterMF !== undefined ? opts.after : opts.before);
   if (afterMF !== undefined && opts.before) shareStoredTrees(owners, decodeManagedFields(opts.before));
   const walker = new TypedWalker(typesFor(opts.after, opts.fieldTypes));
+  if (!opts.before && owners.size === 0) {
+    const created = createdEntry(opts, walker);
+    if (created !== null) return created;
+  }
   const { changed, removed } = walker.diff(
     opts.before ? withoutManagedFields(opts.before) : undefined,
     withoutManagedFields(opts.after),
@@ -298,6 +303,19 @@ export function updatedManagedFields(opts: RecordUpdateOptions): JsonObject[] {
     owners.set(selfKey, self);
   } else owners.delete(selfKey);
   return encodeManagedFields(owners);
+}
+
+/**
+ * A create whose body carries no managedFields: its manager owns every field it set (less
+ * the stripped ones), the tree made in one walk (created-fields.ts). null: take the general path.
+ */
+function createdEntry(opts: RecordUpdateOptions, walker: TypedWalker): JsonObject[] | null {
+  const fields = createdFields(withoutManagedFields(opts.after), walker, ZERO_OBJECT, STRIPPED_SET);
+  if (fields === null) return null;
+  if (fields === undefined) return [];
+  const self: Owner = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now ?? new Date()), stored: fields, encoded: true };
+  if (opts.subresource) self.subresource = opts.subresource;
+  return encodeManagedFields(new Map([[ownerKey(self), self]]));
 }
 
 /**

@@ -12,7 +12,7 @@ type Shape = 'map' | 'atomic' | 'set' | 'assoc' | 'scalar';
 const MAX_CACHED_CHILDREN = 256;
 
 /** The field type at a path of field names, looked up once per path and lookup. */
-class TypeNode {
+export class TypeNode {
   private kids: Map<string, TypeNode> | undefined;
 
   constructor(
@@ -47,7 +47,7 @@ function typeTrie(lookup: FieldTypeLookup): TypeNode {
   return root;
 }
 
-function shapeOf(v: JsonValue, t: FieldType | undefined): Shape {
+export function shapeOf(v: JsonValue, t: FieldType | undefined): Shape {
   if (Array.isArray(v)) {
     if (t?.listType === 'set') return 'set';
     if (t?.listType === 'map' && t.listMapKeys?.length) return 'assoc';
@@ -58,7 +58,7 @@ function shapeOf(v: JsonValue, t: FieldType | undefined): Shape {
 }
 
 /** Path element of a list item: `v:` for sets, `k:` for list-maps (key defaults filled in). */
-function elementOf(item: JsonValue, t: FieldType | undefined, shape: 'set' | 'assoc'): PathElement {
+export function elementOf(item: JsonValue, t: FieldType | undefined, shape: 'set' | 'assoc'): PathElement {
   if (shape === 'set') return valueElement(item);
   const keys: Record<string, JsonValue> = {};
   for (const k of t?.listMapKeys ?? []) {
@@ -276,6 +276,11 @@ export class TypedWalker {
 
   constructor(types: FieldTypeLookup) {
     this.root = typeTrie(types);
+  }
+
+  /** The field types of the walked object's paths (for created-fields.ts). */
+  get types(): TypeNode {
+    return this.root;
   }
 
   type(names: string[]): FieldType | undefined {
