@@ -148,15 +148,17 @@ export async function handleEviction(ctx: HandlerContext, r: ApiRequest): Promis
     if (matching.length > 1) throw new StatusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
     const pdb = matching[0];
     if (pdb && phase !== 'Succeeded' && phase !== 'Failed' && phase !== 'Pending') {
-      const allowed = (pdb.status as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0;
-      if (allowed < 1) {
-        throw new StatusError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
-          causes: [{ type: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata?.name} needs ${(pdb.status as { desiredHealthy?: number }).desiredHealthy ?? 0} healthy pods and has ${(pdb.status as { currentHealthy?: number }).currentHealthy ?? 0} currently` }],
-        });
-      }
+      // Checked and decremented in one guaranteed update of the budget (upstream's checkAndDecrement
+      // with the PDB's resourceVersion): of two evictions racing for its last allowed disruption,
+      // the one whose write loses sees the decremented budget on its retry and gets the 429.
       await pdbs.update(ns, pdb.metadata!.name!, (cur) => {
-        const st = (cur.status ??= {}) as { disruptionsAllowed?: number; disruptedPods?: Record<string, string> };
-        st.disruptionsAllowed = Math.max(0, (st.disruptionsAllowed ?? 0) - 1);
+        const st = (cur.status ??= {}) as { disruptionsAllowed?: number; disruptedPods?: Record<string, string>; desiredHealthy?: number; currentHealthy?: number };
+        if ((st.disruptionsAllowed ?? 0) < 1) {
+          throw new StatusError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
+            causes: [{ type: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata?.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently` }],
+          });
+        }
+        st.disruptionsAllowed = st.disruptionsAllowed! - 1;
         (st.disruptedPods ??= {})[name] = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
         return cur;
       }, { dryRun: r.dryRun });
