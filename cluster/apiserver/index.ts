@@ -38,7 +38,7 @@ import { SchemaValidator } from './schema/index.js';
 import { startAPIServer, type APIServer, type RequestAuthorizer } from './server.js';
 import { loopbackWatch } from './loopback-watch.js';
 import { withAuthenticatedGroup, type UserInfo } from './auth/user.js';
-import type { LoopbackWatch } from '../client/loopback.js';
+import type { Loopback } from '../client/loopback.js';
 import { Codec } from './storage/codec.js';
 import { AesGcmTransformer, prefixTransformer } from './storage/transformer.js';
 import { WatchHub } from './storage/watch-hub.js';
@@ -62,8 +62,8 @@ export interface KubeAPIServer {
   readonly port: number;
   readonly registry: ResourceRegistry;
   readonly server: APIServer;
-  /** Watches for a component in this process acting as `user` (loopback-watch.ts). */
-  loopbackWatch(user: UserInfo): LoopbackWatch;
+  /** The server for a component in this process acting as `user`: loopback watches (loopback-watch.ts) and in-memory connections. */
+  loopback(user: UserInfo): Loopback;
   stop(): Promise<void>;
 }
 
@@ -200,7 +200,10 @@ export async function startKubeAPIServer(opts: KubeAPIServerOptions): Promise<Ku
     port: server.port,
     registry,
     server,
-    loopbackWatch: (user) => loopbackWatch(loopback, withAuthenticatedGroup(user)),
+    loopback: (user) => {
+      const u = withAuthenticatedGroup(user);
+      return { watch: loopbackWatch(loopback, u), connect: () => server.connectLoopback(u) };
+    },
     stop: async () => {
       await server.close();
       await hub.stop();

@@ -29,9 +29,9 @@ let url: string;
 let pki: ClusterPKI;
 
 /** A client whose watches are loopback ones, as the control plane's own components have (the same user as its certificate). */
-async function componentClient(name: string): Promise<RestClient> {
-  const pair = await issueClientCertificate({ ca: pki.ca }, { commonName: name });
-  return new RestClient({ server: url, ca: pki.ca.cert, cert: pair.cert, key: pair.key, loopback: server.loopbackWatch({ name, groups: [] }) });
+async function componentClient(name: string, groups: string[] = []): Promise<RestClient> {
+  const pair = await issueClientCertificate({ ca: pki.ca }, { commonName: name, organizations: groups });
+  return new RestClient({ server: url, ca: pki.ca.cert, cert: pair.cert, key: pair.key, loopback: server.loopback({ name, groups }) });
 }
 
 before(async () => {
@@ -94,4 +94,32 @@ test('an informer on loopback watches keeps the shared objects; stopping unregis
   assert.equal(server.server.metrics.watchers, before + 1);
   await informer.stop();
   await until(() => server.server.metrics.watchers === before, 'the watch is unregistered');
+});
+
+test('requests go over in-memory connections as the component’s user: no TLS, the same chain', async () => {
+  let tlsConnections = 0;
+  const count = () => tlsConnections++;
+  server.server.server.on('secureConnection', count);
+  try {
+    const client = await componentClient('loop-admin', ['system:masters']);
+    const created = await client.create(CONFIGMAPS, configMap('c', '1'));
+    assert.equal(created.metadata?.managedFields?.[0]?.manager, 'kubarium-client', 'the request’s own User-Agent names the manager');
+    const updated = await client.update(CONFIGMAPS, { ...created, data: { v: '2' } });
+    assert.equal((await client.get<ConfigMap>(CONFIGMAPS, 'c', { namespace: 'loop' })).data?.v, '2');
+    // Optimistic concurrency and validation as over HTTPS.
+    await assert.rejects(client.update(CONFIGMAPS, { ...created, data: { v: '3' } }), (err: unknown) => err instanceof StatusError && err.code === 409);
+    await assert.rejects(client.create(CONFIGMAPS, configMap('Bad_Name', '1')), (err: unknown) => err instanceof StatusError && err.code === 422);
+    assert.equal(updated.data?.v, '2');
+    // RBAC for the socket's user, whatever else the request claims.
+    const nobody = await componentClient('system:nobody');
+    await assert.rejects(nobody.get(CONFIGMAPS, 'c', { namespace: 'loop' }), (err: unknown) => err instanceof StatusError && err.code === 403 && /system:nobody/.test(err.message));
+    // Many requests at once share the pool's connections.
+    const all = await Promise.all(Array.from({ length: 100 }, () => client.get(CONFIGMAPS, 'c', { namespace: 'loop' })));
+    assert.equal(all.length, 100);
+    client.close();
+    nobody.close();
+  } finally {
+    server.server.server.off('secureConnection', count);
+  }
+  assert.equal(tlsConnections, 0, 'no TLS connection');
 });

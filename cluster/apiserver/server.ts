@@ -4,7 +4,7 @@
  * health and metrics. Only this component touches the store.
  */
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { forbidden, notAcceptable, StatusError, unauthorized } from '../api/status.js';
@@ -14,6 +14,7 @@ import type { HandlerContext } from './handlers/context.js';
 import { Discovery } from './handlers/discovery.js';
 import { parseDryRun, parseFieldManager, parseFieldValidation, type ApiRequest } from './handlers/request.js';
 import { routeResource, type VirtualHandler } from './handlers/router.js';
+import { LoopbackSocket } from './http/loopback-socket.js';
 import { parseRequestInfo, type RequestInfo } from './http/request-info.js';
 import { negotiate, toStatusError, writeError, writeJSON } from './http/respond.js';
 import { APIServerMetrics } from './metrics.js';
@@ -74,6 +75,12 @@ export interface APIServer {
   readonly server: Server;
   readonly port: number;
   readonly metrics: APIServerMetrics;
+  /**
+   * An in-memory connection to this server for a client in this process acting as `user`
+   * (loopback-socket.ts): HTTP and the whole request chain, no TLS; the user is the socket's
+   * identity, as a client certificate's would be.
+   */
+  connectLoopback(user: UserInfo): Duplex;
   close(): Promise<void>;
 }
 
@@ -81,25 +88,32 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
   const metrics = new APIServerMetrics();
   let port = opts.port;
   const discovery = new Discovery(opts.registry, () => `${opts.host}:${port}`);
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    let info: RequestInfo | undefined;
+    handle(req, res, (i) => (info = i))
+      .catch((err) => {
+        const se = toStatusError(err);
+        if (se.code >= 500) opts.log?.(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        writeError(res, se);
+      })
+      .finally(() => {
+        if (info?.isResourceRequest) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.observe(info.verb, info.group, info.version, info.resource, info.subresource ?? '', res.statusCode, seconds);
+        }
+      });
+  };
   const server = createHttpsServer(
     { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
-    (req, res) => {
-      const started = process.hrtime.bigint();
-      let info: RequestInfo | undefined;
-      handle(req, res, (i) => (info = i))
-        .catch((err) => {
-          const se = toStatusError(err);
-          if (se.code >= 500) opts.log?.(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          writeError(res, se);
-        })
-        .finally(() => {
-          if (info?.isResourceRequest) {
-            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            metrics.observe(info.verb, info.group, info.version, info.resource, info.subresource ?? '', res.statusCode, seconds);
-          }
-        });
-    },
+    listener,
   );
+  // The same handling for in-memory connections of components in this process (connectLoopback);
+  // it never listens on a port.
+  const local = createHttpServer({ keepAliveTimeout: 65_000 }, listener);
+  local.requestTimeout = 0;
+  /** The identity of each in-memory connection's server end. */
+  const loopbackUsers = new WeakMap<object, UserInfo>();
   // exec/attach/portforward upgrades go through the same chain (authn, RBAC, routing).
   acceptUpgradeRequests(server);
   // Watches and streams live long; the server must not cut them.
@@ -115,7 +129,8 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
     const url = new URL(req.url ?? '/', 'https://localhost');
     const info = parseRequestInfo(req.method ?? 'GET', url);
     setInfo(info);
-    const authn = await opts.authenticator.authenticate(req);
+    const loopbackUser = loopbackUsers.get(req.socket);
+    const authn = loopbackUser ? { ok: true as const, user: loopbackUser } : await opts.authenticator.authenticate(req);
     if (!authn.ok) throw unauthorized();
     const user = await impersonatedUser(req, authn.user, (u, a) =>
       opts.authorizer.authorize(u, { verb: a.verb, apiGroup: a.apiGroup ?? '', resource: a.resource ?? '', subresource: a.subresource ?? '', namespace: a.namespace ?? '', name: a.name ?? '', resourceRequest: true }),
@@ -229,6 +244,14 @@ export async function startAPIServer(opts: APIServerOptions): Promise<APIServer>
     server,
     port,
     metrics,
+    connectLoopback: (user) => {
+      const [client, end] = LoopbackSocket.pair();
+      loopbackUsers.set(end, user);
+      sockets.add(end);
+      end.once('close', () => sockets.delete(end));
+      local.emit('connection', end);
+      return client;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,12 +1,20 @@
 /**
- * Watches served by an API server running in this very process (the control plane's own
- * scheduler and controllers beside it). The request goes through the server's chain as any
- * other — the component's identity, RBAC, the watch's validation and semantics — but its
- * events are the server's watch-cache objects handed over as they are, instead of JSON
- * encoded, encrypted, sent over a socket, decrypted and parsed again for every watcher.
- * Those objects are shared with the server: a client must never change them (client-go's
- * rule for informer caches; tests freeze them to enforce it).
+ * An API server running in this very process (the control plane's own scheduler and
+ * controllers beside it), reached without the network. Requests go through the server's
+ * chain as any other — the component's identity, RBAC, admission, validation — but:
+ * - a watch's events are the server's watch-cache objects handed over as they are, instead of
+ *   JSON encoded, encrypted, sent over a socket, decrypted and parsed again for every watcher.
+ *   Those objects are shared with the server: a client must never change them (client-go's
+ *   rule for informer caches; tests freeze them to enforce it);
+ * - other requests are HTTP over an in-memory connection: no TLS, no kernel.
  */
+import type { Duplex } from 'node:stream';
+
+export interface Loopback {
+  watch: LoopbackWatch;
+  /** A new in-memory connection to the server, authenticated as the component. */
+  connect(): Duplex;
+}
 
 export type LoopbackEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 

@@ -16,7 +16,7 @@ import { loadKubeconfig } from './kubeconfig.js';
 import type { ConnectionConfig } from './kubeconfig.js';
 import { apiVersionOf, PODS, resourcePath } from './gvr.js';
 import type { GVR } from './gvr.js';
-import type { LoopbackEvent, LoopbackWatch } from './loopback.js';
+import type { Loopback, LoopbackEvent } from './loopback.js';
 import { ndjson } from './ndjson.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -51,8 +51,8 @@ export interface RestClientOptions extends ConnectionConfig {
   requestTimeoutMs?: number;
   /** Asked before each request for the bearer token (exec credential plugins, rotated token files); wins over `token`. */
   tokenSource?: () => Promise<string | undefined>;
-  /** Watches served by an API server in this process (loopback.ts); other requests still use the network. */
-  loopback?: LoopbackWatch;
+  /** The API server in this process (loopback.ts): watches get its objects, other requests an in-memory connection. */
+  loopback?: Loopback;
 }
 
 export interface SelectorOptions {
@@ -180,7 +180,7 @@ export class RestClient {
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
   private readonly tokenSource?: () => Promise<string | undefined>;
-  private readonly loopback?: LoopbackWatch;
+  private readonly loopback?: Loopback;
 
   /** A client for the current context of a kubeconfig file. */
   static fromKubeconfig(path: string, opts: Omit<RestClientOptions, keyof ConnectionConfig> & { context?: string } = {}): RestClient {
@@ -209,6 +209,13 @@ export class RestClient {
       this.transport = http;
       this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
     }
+    const loopback = opts.loopback;
+    if (loopback) {
+      // The server URL stays (Host header, error texts); connections are in-memory, plain HTTP.
+      this.transport = http;
+      this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+      this.agent.createConnection = () => loopback.connect();
+    }
     if (opts.qps && opts.qps > 0) this.limiter = new TokenBucket({ qps: opts.qps, burst: opts.burst ?? Math.max(1, Math.ceil(opts.qps * 2)) });
     this.headers = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'kubarium-client' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
@@ -236,7 +243,7 @@ export class RestClient {
     return new Promise((resolve, reject) => {
       const req = this.transport.request(
         {
-          protocol: this.server.protocol,
+          protocol: this.transport === http ? 'http:' : 'https:',
           hostname: this.server.hostname.replace(/^\[|\]$/g, ''),
           port: this.server.port,
           path: this.server.pathname.replace(/\/$/, '') + path + queryString(o.query),
@@ -443,7 +450,7 @@ export class RestClient {
       labelSelector: o.labelSelector,
       fieldSelector: o.fieldSelector,
     };
-    const local = await this.loopback?.(path + queryString(query), signal);
+    const local = await this.loopback?.watch(path + queryString(query), signal);
     if (local) {
       if ('body' in local) throw statusErrorFrom(local.status, local.body);
       return loopbackStream<T>(local.events, abort);

@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { EventRecorder, RestClient, SharedInformerFactory } from '../client/index.js';
-import type { ControllerHealth, LoopbackWatch } from '../client/index.js';
+import type { ControllerHealth, Loopback } from '../client/index.js';
 import { renderControllerMetrics, renderLeaderMetrics, runLeaderElected, startControllerManager } from '../controllers/manager.js';
 import type { ControllerManager, ControllerManagerStatus, LeaderElected } from '../controllers/manager.js';
 import { startHollowNodes } from '../nodes/hollow/index.js';
@@ -33,10 +33,11 @@ export interface ComponentsOptions {
   hollowNodes?: number;
   hollowNodeOptions?: Partial<Omit<HollowNodesOptions, 'client' | 'count' | 'log' | 'signal'>>;
   /**
-   * Watches served in-process by the API server beside us, for a component's user (cluster/client/loopback.ts);
-   * without it (a worker thread, another process) every request goes over HTTPS.
+   * The API server beside us, for a component's user (cluster/client/loopback.ts): its watches
+   * in-process, its requests over in-memory connections; without it (a worker thread, another
+   * process) every request goes over HTTPS.
    */
-  loopback?: (user: { name: string; groups: string[] }) => LoopbackWatch;
+  loopback?: (user: { name: string; groups: string[] }) => Loopback;
 }
 
 export interface SchedulerStatus {
@@ -90,17 +91,16 @@ async function clientFor(o: ComponentsOptions, who: ClientCertificateRequest, us
   const pair = await issueClientCertificate({ ca: o.ca }, who);
   // The same user the certificate names (CN, O → groups), as the server's x509 authenticator reads it.
   const loopback = o.loopback?.({ name: who.commonName, groups: who.organizations ?? [] });
-  // With loopback watches, sockets carry only requests (and the odd virtual-resource watch).
+  // In-memory connections carry only requests (and the odd virtual-resource watch).
   const maxSockets = loopback ? LOOPBACK_CLIENT_SOCKETS : undefined;
   return new RestClient({ server: o.url, ca: o.ca.cert, cert: pair.cert, key: pair.key, userAgent, loopback, maxSockets });
 }
 
 /**
- * Connections of each component identity to the API server in the same process when its
- * watches are loopback ones: more requests in flight than this (a scheduler with hundreds
- * of binds under way) wait for a socket instead of each opening a TLS connection, whose
- * handshake costs both ends of the one event loop. Without loopback every watch holds a
- * socket (the garbage collector watches every resource), so the pool stays unbounded.
+ * In-memory connections of each component identity to the API server beside it: more
+ * requests in flight than this (a scheduler with hundreds of binds under way) wait for one
+ * to be free. Without loopback every watch holds a socket (the garbage collector watches
+ * every resource), so that pool stays unbounded.
  */
 const LOOPBACK_CLIENT_SOCKETS = 64;
 

@@ -145,7 +145,7 @@ async function startPlane(opts: ControlPlaneOptions, log: (line: string) => void
       nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs,
       hollowNodes: opts.hollowNodes,
       hollowNodeOptions: opts.hollowNodeOptions,
-      loopback: (user) => apiserver.loopbackWatch(user),
+      loopback: (user) => apiserver.loopback(user),
     });
     componentMetrics = () => components.metrics();
   } catch (err) {
