@@ -193,7 +193,8 @@ export class RestClient {
     this.namespace = opts.namespace ?? 'default';
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
     const maxSockets = opts.maxSockets ?? 1024;
-    if (this.server.protocol === 'https:') {
+    const loopback = opts.loopback;
+    if (this.server.protocol === 'https:' && !loopback) {
       this.transport = https;
       this.agent = new https.Agent({
         keepAlive: true,
@@ -208,13 +209,8 @@ export class RestClient {
     } else {
       this.transport = http;
       this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-    }
-    const loopback = opts.loopback;
-    if (loopback) {
-      // The server URL stays (Host header, error texts); connections are in-memory, plain HTTP.
-      this.transport = http;
-      this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-      this.agent.createConnection = () => loopback.connect();
+      // In-process: the server URL stays (Host header, error texts); connections are in-memory, plain HTTP.
+      if (loopback) this.agent.createConnection = () => loopback.connect();
     }
     if (opts.qps && opts.qps > 0) this.limiter = new TokenBucket({ qps: opts.qps, burst: opts.burst ?? Math.max(1, Math.ceil(opts.qps * 2)) });
     this.headers = { Accept: 'application/json', 'User-Agent': opts.userAgent ?? 'kubarium-client' };
