@@ -129,9 +129,11 @@ function seenBefore(text: string, f: Frame, start: number, end: number): boolean
   return false;
 }
 
+/** Frames by depth, kept between calls (the scan never re-enters itself): a body allocates none once its depth was seen. */
+const stack: Frame[] = [];
+
 export function duplicateFields(text: string): string[] {
   const dups: string[] = [];
-  const stack: Frame[] = [];
   let depth = -1; // index of the innermost open container in `stack`
   let top: Frame | undefined;
   // The key of the value being read in the innermost object: labels a container opened as that value.

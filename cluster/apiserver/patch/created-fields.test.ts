@@ -31,6 +31,8 @@ const objects: JsonObject[] = [
   },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', finalizers: ['a', 'b'] }, spec: { ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }], selector: { app: 'x' }, clusterIP: null } },
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'd', uid: 'u', creationTimestamp: 't', generation: 3 }, data: { a: '1', 'b.c': '2' }, binaryData: {} },
+  // More children than the insertion sort takes, in reverse order.
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many', labels: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`l${20 - i}`, 'x'])) }, data: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${40 - i}`, String(i)])) },
   { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { list: [1, 2, { a: 1 }], nested: { deep: { x: true } }, empty: {} }, status: {} },
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', env: [{ name: 'X', value: undefined as unknown as JsonValue }] }], skipped: undefined as unknown as JsonValue } },
 ];

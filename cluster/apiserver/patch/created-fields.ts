@@ -3,7 +3,7 @@
 // less the stripped fields, then FieldSet.toFieldsV1) builds a Map per node, then sorts and
 // encodes it; a create (most writes of a scaling workload) needs none of that. The result is
 // the same tree, key order included (created-fields.test.ts holds both paths to it).
-import { compareElements, fieldElement, type FieldSet } from './fieldpath.js';
+import { fieldElement, sortByElement, type FieldSet } from './fieldpath.js';
 import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './json.js';
 import { elementOf, shapeOf, type TypedWalker, type TypeNode } from './typed.js';
 
@@ -89,6 +89,8 @@ function fieldOf(v: JsonValue | undefined, tn: TypeNode, except: FieldSet | unde
   add(n, pe, encode(c, ex));
 }
 
+const elementOfKid = (kid: [string, JsonObject]): string => kid[0];
+
 function add(n: Node, pe: string, tree: JsonObject | undefined): void {
   if (tree !== undefined) (n.children ??= []).push([pe, tree]);
 }
@@ -98,12 +100,7 @@ function encode(n: Node, except: FieldSet | undefined): JsonObject | undefined {
   const member = n.member && except?.member !== true;
   const kids = n.children;
   if (!kids) return member ? {} : undefined;
-  for (let i = 1; i < kids.length; i++) {
-    if (compareElements(kids[i - 1][0], kids[i][0]) > 0) {
-      kids.sort((x, y) => compareElements(x[0], y[0]));
-      break;
-    }
-  }
+  sortByElement(kids, elementOfKid);
   const out: JsonObject = member ? { '.': {} } : {};
   for (const [pe, tree] of kids) out[pe] = tree;
   return out;

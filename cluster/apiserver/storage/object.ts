@@ -158,7 +158,8 @@ function aroundMetadata(obj: KubeObject): { before: string; after: string } {
   return { before: `{${head}${head ? ',' : ''}"metadata":`, after: `${rest ? ',' : ''}${rest}}` };
 }
 
-const joined = (...parts: string[]) => parts.filter(Boolean).join(',');
+/** `a` and `b` comma-joined, either may be empty. */
+const join2 = (a: string, b: string): string => (a && b ? `${a},${b}` : a || b);
 
 /** JSON of `obj` without metadata.resourceVersion, in StoredJSON pieces; undefined when `obj` has no metadata object. */
 export function storedJSON(obj: KubeObject): StoredJSON | undefined {
@@ -176,13 +177,13 @@ export function storedJSON(obj: KubeObject): StoredJSON | undefined {
 
 /** The stored bytes: the JSON of the object without resourceVersion. */
 export function storedBytes(j: StoredJSON): Buffer {
-  return Buffer.from(`${j.before}{${joined(j.metaBefore, j.metaAfter)}}${j.after}`);
+  return Buffer.from(`${j.before}{${join2(j.metaBefore, j.metaAfter)}}${j.after}`);
 }
 
 /** Sets the shared JSON of a just-written `obj` (its resourceVersion now `rv`) from its stored pieces. */
 export function primeSharedJSON(obj: KubeObject, j: StoredJSON, rv: string): void {
   if (serialized.has(obj) || !isPlainObject(obj.metadata)) return;
-  const md = `{${joined(j.metaBefore, `"resourceVersion":${JSON.stringify(rv)}`, j.metaAfter)}}`;
+  const md = `{${join2(join2(j.metaBefore, `"resourceVersion":${JSON.stringify(rv)}`), j.metaAfter)}}`;
   const buf = Buffer.from(j.before + md + j.after);
   serialized.set(obj, buf);
   // The metadata's own bytes are a view of the same memory (see encodeShared).
