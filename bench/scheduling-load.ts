@@ -6,14 +6,16 @@
  * creates N unscheduled pods (no nodeName: the scheduler must bind every one), watches
  * them get bound, and meanwhile GETs one ConfigMap in a closed loop (one client, 10 ms
  * between requests) — first with the nodes idle (baseline), then while the pods are
- * created and bound. Alone: `npx tsx bench/scheduling-load.ts [--quick]`.
+ * created and bound. Then a 1,000-replica Deployment: its create until every one of its pods
+ * is bound (the ReplicaSet controller's slow-start batches, then the scheduler).
+ * Alone: `npx tsx bench/scheduling-load.ts [--quick]`.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { CONFIGMAPS, NAMESPACES, NODES, PODS, RestClient, SharedInformer } from '../cluster/client/index.js';
+import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, NODES, PODS, RestClient, SharedInformer } from '../cluster/client/index.js';
 import { launchControlPlane } from './lib/control-plane-process.js';
 import { BenchClient, loadKubeconfig } from './lib/kube-client.js';
 import { round, runConcurrent, summarize, type LatencySummary } from './lib/stats.js';
@@ -37,6 +39,8 @@ export interface SchedulingLoadResult {
   schedulerPerSec: number;
   getIdle: LatencySummary;
   getUnderLoad: LatencySummary;
+  /** A Deployment of `replicas` created after the pods: create → every one of its pods bound (issue #3's figure; the ReplicaSet controller's slow-start batches, then the scheduler). */
+  deployment: { replicas: number; allBoundS: number | null };
   controlPlaneRssMiB: { idle: number; afterNodes: number; afterPods: number; peak?: number };
   hollowProcessRssMiB?: number;
   failures: string[];
@@ -172,7 +176,7 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
     const seenBound = new Set<string>();
     const allBound = new Promise<void>((resolve) => {
       const check = (p: Pod) => {
-        if (!p.spec?.nodeName || seenBound.has(p.metadata!.name!)) return;
+        if (!p.spec?.nodeName || !p.metadata?.name?.startsWith('p-') || seenBound.has(p.metadata.name)) return;
         seenBound.add(p.metadata!.name!);
         const now = performance.now();
         if (!bound++) firstBind = now;
@@ -211,6 +215,7 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
     progress(`${bound} pods bound ${round(allBoundS, 1)} s after the first create`);
     const afterPods = rss();
     const hollowRss = await hollow.rss();
+    const deployment = await timeDeployment(client, podWatch, opts.quick ? 100 : 1000, progress, failures);
     const result: SchedulingLoadResult = {
       config: { nodes, pods, createConcurrency, getPauseMs: GET_PAUSE_MS },
       nodesReadyS: round(nodesReadyS, 2),
@@ -220,6 +225,7 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
       schedulerPerSec: round(bound / ((lastBind - firstBind) / 1000), 0),
       getIdle,
       getUnderLoad,
+      deployment,
       controlPlaneRssMiB: { idle: mib(idle.rssBytes), afterNodes: mib(afterNodes.rssBytes), afterPods: mib(afterPods.rssBytes), peak: afterPods.peakRssBytes && mib(afterPods.peakRssBytes) },
       hollowProcessRssMiB: hollowRss === undefined ? undefined : mib(hollowRss),
       failures,
@@ -236,6 +242,43 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
   }
 }
 
+/** Creates a Deployment of `replicas` pods and waits until every one of its pods is bound. */
+async function timeDeployment(client: RestClient, podWatch: SharedInformer<Pod>, replicas: number, progress: (line: string) => void, failures: string[]): Promise<SchedulingLoadResult['deployment']> {
+  const app = 'big';
+  const bound = new Set<string>();
+  let resolveBound: () => void = () => {};
+  const allBound = new Promise<void>((resolve) => (resolveBound = resolve));
+  const check = (p: Pod) => {
+    if (p.metadata?.labels?.app !== app || !p.spec?.nodeName) return;
+    bound.add(p.metadata.name!);
+    if (bound.size === replicas) resolveBound();
+  };
+  podWatch.addEventHandler({ onAdd: check, onUpdate: (_old, p) => check(p) });
+  const t0 = performance.now();
+  const labels = { app };
+  await client.create(DEPLOYMENTS, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: app, namespace: NAMESPACE },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } },
+    },
+  });
+  const limitMs = 300_000;
+  let limit: NodeJS.Timeout | undefined;
+  const done = await Promise.race([allBound.then(() => true), new Promise<boolean>((r) => (limit = setTimeout(() => r(false), limitMs)))]);
+  clearTimeout(limit);
+  if (!done) {
+    failures.push(`only ${bound.size} of the Deployment's ${replicas} pods bound ${limitMs / 1000} s after its create`);
+    return { replicas, allBoundS: null };
+  }
+  const allBoundS = round((performance.now() - t0) / 1000, 2);
+  progress(`Deployment of ${replicas}: every pod bound ${allBoundS} s after its create`);
+  return { replicas, allBoundS };
+}
+
 function printTable(r: SchedulingLoadResult, quick: boolean): void {
   const { nodes, pods } = r.config;
   const ms = (s: LatencySummary) => `${s.p50Ms} / ${s.p99Ms} / ${s.maxMs} (${s.count})`;
@@ -247,6 +290,7 @@ function printTable(r: SchedulingLoadResult, quick: boolean): void {
     ['pods bound per second, first bind → last bind', String(r.schedulerPerSec), '≥ 500 (issue #3)'],
     ['GET configmap, nodes idle: p50 / p99 / max ms (n)', ms(r.getIdle), 'p99 ≤ 100 ms'],
     ['GET configmap, while scheduling: p50 / p99 / max ms (n)', ms(r.getUnderLoad), 'p99 ≤ 100 ms (issue #3)'],
+    [`${r.deployment.replicas}-replica Deployment: create → every pod bound (s)`, String(r.deployment.allBoundS ?? '-'), '- (issue #3 figure)'],
     ['control-plane RSS idle / after nodes / after pods (MiB)', `${r.controlPlaneRssMiB.idle} / ${r.controlPlaneRssMiB.afterNodes} / ${r.controlPlaneRssMiB.afterPods}`, '≤ 450 (k3s server idle)'],
     ['control-plane peak RSS (MiB)', String(r.controlPlaneRssMiB.peak ?? '-'), '-'],
     ['hollow-node process RSS (MiB)', String(r.hollowProcessRssMiB ?? '-'), '-'],
