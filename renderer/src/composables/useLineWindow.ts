@@ -3,7 +3,8 @@
  * `overscan` either side, the rest left to a spacer of the full height. Shared by the read-only
  * YamlView and YamlEditor's highlighted backdrop; their lines are LINE_HEIGHT px tall (their CSS).
  */
-import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { computed, ref, type Ref } from 'vue';
+import { useResize } from './useResize';
 
 export const LINE_HEIGHT = 18;
 
@@ -29,15 +30,7 @@ export function useLineWindow(count: () => number, viewport: Ref<HTMLElement | n
   const measure = () => {
     if (viewport.value) follow(viewport.value);
   };
-  let observer: ResizeObserver | undefined;
-  onMounted(() => {
-    measure();
-    if (typeof ResizeObserver !== 'undefined' && viewport.value) {
-      observer = new ResizeObserver(measure);
-      observer.observe(viewport.value);
-    }
-  });
-  onBeforeUnmount(() => observer?.disconnect());
+  useResize(viewport, measure);
 
   return { first, last, follow, measure };
 }
