@@ -7,7 +7,7 @@ import { builtinFieldTypes } from './builtin-schema.js';
 import type { FieldTypeLookup } from './schema.js';
 import { TypedWalker } from './typed.js';
 import { createdFields } from './created-fields.js';
-import { isEncodedForm, ownsAllOf, ownsAnyOf, preferShared, withMembers } from './stored-fields.js';
+import { isEncodedForm, ownsAnyOf, preferShared, withMembers } from './stored-fields.js';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -287,8 +287,8 @@ export function updatedManagedFields(opts: RecordUpdateOptions): JsonObject[] {
   const touched = !changed.isEmpty() || !removed.isEmpty();
   takeOwnership(owners, selfKey, changed, removed);
   if (existing && keepsFieldsOf(existing, removed)) {
-    // Its tree as stored, grown by the changed fields it did not own yet (none, mostly).
-    self.stored = ownsAllOf(existing.stored, changed, STRIPPED_SET) ? existing.stored : withMembers(existing.stored, changed, STRIPPED_SET);
+    // Its tree as stored, grown by the changed fields it did not own yet (none, mostly: then the same tree).
+    self.stored = withMembers(existing.stored, changed, STRIPPED_SET);
     self.encoded = true;
   } else {
     // The manager's set: what it had, less what was removed, plus what changed (then stripped).

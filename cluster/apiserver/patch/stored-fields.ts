@@ -30,17 +30,6 @@ export function ownsAnyOf(fields: JsonValue | undefined, set: FieldSet): boolean
   return false;
 }
 
-/** Whether the set FieldsV1 `fields` encodes has every member of `set` but those `except` has. */
-export function ownsAllOf(fields: JsonValue | undefined, set: FieldSet, except: FieldSet | undefined): boolean {
-  for (const [pe, c] of set.children) {
-    const node = childOf(fields, pe);
-    const ex = except?.children.get(pe);
-    if (c.member && !ex?.member && !isMember(node)) return false;
-    if (c.children.size > 0 && !ownsAllOf(node, c, ex)) return false;
-  }
-  return true;
-}
-
 const NOT_ENCODED = 0;
 const ENCODED = 1;
 /** Encoded form, and every node frozen: the answer holds for good. */
@@ -137,7 +126,7 @@ function sameTree(a: JsonValue | undefined, b: JsonObject): boolean {
 
 /**
  * The encoded tree of the set `fields` (in encoded form) encodes plus the members of `set`
- * that `except` lacks: the tree FieldSet.toFieldsV1 would give for that union, made by
+ * that `except` lacks — `fields` itself when it has them all already: the tree FieldSet.toFieldsV1 would give for that union, made by
  * re-encoding only the nodes on the paths that gain a member and sharing every other
  * subtree of `fields` (a manager that starts owning a new annotation copies three small
  * nodes instead of decoding and encoding its whole set).
