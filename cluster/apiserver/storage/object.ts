@@ -136,12 +136,11 @@ export interface StoredJSON {
   after: string;
 }
 
-/** Members of `obj` as JSON.stringify writes them, comma-joined, skipping `skip`. */
-function members(obj: Record<string, unknown>, keys: string[], from: number, to: number, skip?: string): string {
+/** Members `keys[from..to)` of `obj` as JSON.stringify writes them, comma-joined. */
+function members(obj: Record<string, unknown>, keys: string[], from: number, to: number): string {
   let out = '';
   for (let i = from; i < to; i++) {
     const k = keys[i];
-    if (k === skip) continue;
     const v = JSON.stringify(obj[k]);
     if (v === undefined) continue; // as JSON.stringify skips undefined members
     out += `${out ? ',' : ''}${JSON.stringify(k)}:${v}`;
