@@ -114,15 +114,18 @@ export async function launchControlPlane(opts: LaunchOptions = {}): Promise<Cont
   try {
     kubeconfigPath = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`control plane not ready within ${opts.readyTimeoutMs ?? 60_000} ms`)), opts.readyTimeoutMs ?? 60_000);
-      let out = '';
+      let out: string | undefined = '';
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (s: string) => {
+        if (process.env.KUBARIUM_BENCH_SERVER_LOG) fs.appendFileSync(process.env.KUBARIUM_BENCH_SERVER_LOG, s); // e.g. --trace-gc lines
+        if (out === undefined) return; // ready: the rest is not scanned
         out += s;
         const uiLine = ui ? null : /^ui (\S+)$/m.exec(out);
         if (uiLine) ui = { url: uiLine[1], lineMs: performance.now() - t0 };
         const m = /^ready (.+)$/m.exec(out);
         if (m) {
           clearTimeout(timer);
+          out = undefined;
           resolve(m[1].trim());
         }
       });

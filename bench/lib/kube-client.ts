@@ -46,8 +46,14 @@ export function loadKubeconfig(path: string): KubeCredentials {
 
 export interface RawResponse {
   status: number;
+  /** The whole body, or with `discardBody` only its first bytes (enough for an error message). */
   body: Buffer;
+  /** The body's length in bytes. */
+  bytes: number;
 }
+
+/** With `discardBody`, the bytes of a body kept for error messages. */
+const KEPT_PREFIX = 4096;
 
 /** Accept header for server-side printing (`kubectl get`), see kubernetes-internals §3.3. */
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -98,8 +104,12 @@ export class BenchClient {
    */
   retriedOnReusedSocket = 0;
 
-  /** One request; resolves once the whole body has arrived (the latency a client sees, excluding its own decoding). */
-  request(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<RawResponse> {
+  /**
+   * One request; resolves once the whole body has arrived (the latency a client sees, excluding its own decoding).
+   * `discardBody` counts the bytes instead of joining them: a 39 MiB list joined per request is the load
+   * generator's own copy and garbage (it ran a mark-compact every ~50 ms), not the server's time.
+   */
+  request(method: string, path: string, body?: unknown, accept = 'application/json', { discardBody = false } = {}): Promise<RawResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { Accept: accept };
     if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
@@ -109,8 +119,12 @@ export class BenchClient {
         const req = request(this.options(method, path, headers, this.agent), (res) => {
           answered = true;
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          let bytes = 0;
+          res.on('data', (c: Buffer) => {
+            if (!discardBody || bytes < KEPT_PREFIX) chunks.push(c);
+            bytes += c.length;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), bytes }));
           res.on('error', reject);
         });
         req.on('socket', (s) => s.setNoDelay(true));
