@@ -104,17 +104,16 @@ export class ResourceRegistry {
     return undefined;
   }
 
-  /** The storage a store key belongs to: the longest matching prefix (/registry/services/specs/ before /registry/services/). */
+  /**
+   * The storage a store key belongs to: the longest prefix that is a whole path of the key
+   * (/registry/services/specs before /registry/services), found by walking up its segments.
+   */
   private storeForKey(key: string): ResourceStore | undefined {
-    let best: ResourceStore | undefined;
-    let bestLen = 0;
-    for (const [prefix, rs] of this.storesByPrefix) {
-      if (prefix.length > bestLen && key.startsWith(prefix + '/')) {
-        best = rs;
-        bestLen = prefix.length;
-      }
+    for (let end = key.lastIndexOf('/'); end > 0; end = key.lastIndexOf('/', end - 1)) {
+      const rs = this.storesByPrefix.get(key.slice(0, end));
+      if (rs) return rs;
     }
-    return best;
+    return undefined;
   }
 
   /** The watch hub's decoder: read-path defaults of the key's resource, reusing the watch cache's object of that revision. */
