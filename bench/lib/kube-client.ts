@@ -48,8 +48,6 @@ export interface RawResponse {
   status: number;
   /** The whole body, or with `discardBody` only its first bytes (enough for an error message). */
   body: Buffer;
-  /** The body's length in bytes. */
-  bytes: number;
 }
 
 /** With `discardBody`, the bytes of a body kept for error messages. */
@@ -106,7 +104,7 @@ export class BenchClient {
 
   /**
    * One request; resolves once the whole body has arrived (the latency a client sees, excluding its own decoding).
-   * `discardBody` counts the bytes instead of joining them: a 39 MiB list joined per request is the load
+   * `discardBody` keeps only the body's first bytes: a 39 MiB list joined per request is the load
    * generator's own copy and garbage (it ran a mark-compact every ~50 ms), not the server's time.
    */
   request(method: string, path: string, body?: unknown, accept = 'application/json', { discardBody = false } = {}): Promise<RawResponse> {
@@ -119,12 +117,13 @@ export class BenchClient {
         const req = request(this.options(method, path, headers, this.agent), (res) => {
           answered = true;
           const chunks: Buffer[] = [];
-          let bytes = 0;
+          let kept = 0;
           res.on('data', (c: Buffer) => {
-            if (!discardBody || bytes < KEPT_PREFIX) chunks.push(c);
-            bytes += c.length;
+            if (discardBody && kept >= KEPT_PREFIX) return;
+            chunks.push(c);
+            kept += c.length;
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), bytes }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
           res.on('error', reject);
         });
         req.on('socket', (s) => s.setNoDelay(true));
