@@ -25,7 +25,11 @@ export function reasonHistogram(statuses: Iterable<Status>, extra?: { reasons: s
   return [...counts].map(([r, n]) => `${n} ${r}`).sort();
 }
 
+/** With no node at all upstream fails the cycle before filtering and preemption (ErrNoNodesAvailable). */
+export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
 export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
+  if (numAllNodes === 0) return NO_NODES_AVAILABLE;
   let msg = `0/${numAllNodes} nodes are available:`;
   if (d.preFilterStatus) {
     msg += ` ${d.preFilterStatus.reasons.join(', ')}.`;

@@ -36,7 +36,23 @@ test('filters combine: the message counts reasons per node, sorted as upstream',
     fe.diagnosis.postFilterMessage = 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
     assert.match(fe.refresh(), /cpu\. preemption: 0\/3 nodes are available: 3 Preemption is not helpful for scheduling\.$/);
   }
-  assert.equal(fitErrorMessage(0, { statuses: new Map(), unschedulablePlugins: new Set() }), '0/0 nodes are available:');
+});
+
+test('with no node at all the cycle fails before filtering, with upstream ErrNoNodesAvailable message', () => {
+  const c = testCache([], []);
+  const err = (() => {
+    try {
+      new PodScheduler(framework(c), c).schedule(testPod('p', '100m'));
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  assert.ok(err instanceof FitError);
+  assert.equal(err.numAllNodes, 0);
+  assert.equal(err.message, 'no nodes available to schedule pods');
+  assert.equal(err.diagnosis.unschedulablePlugins.size, 0);
+  assert.equal(fitErrorMessage(0, err.diagnosis), 'no nodes available to schedule pods');
 });
 
 test('scores pick the emptier node; equal totals rotate round-robin', () => {

@@ -259,7 +259,7 @@ export function startScheduler(opts: SchedulerOptions): RunningScheduler {
         return;
       }
       let nominatedNode: string | undefined;
-      if (framework.postFilterPlugins.length && !err.diagnosis.preFilterStatus) {
+      if (framework.postFilterPlugins.length && !err.diagnosis.preFilterStatus && err.numAllNodes > 0) {
         metrics.preemptionAttempts++;
         try {
           const r = await framework.runPostFilter(state, info, err.diagnosis.statuses);
