@@ -26,7 +26,7 @@ export function reasonHistogram(statuses: Iterable<Status>, extra?: { reasons: s
 }
 
 /** With no node at all upstream fails the cycle before filtering and preemption (ErrNoNodesAvailable). */
-export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
 
 export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
   if (numAllNodes === 0) return NO_NODES_AVAILABLE;

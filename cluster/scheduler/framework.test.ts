@@ -40,19 +40,17 @@ test('filters combine: the message counts reasons per node, sorted as upstream',
 
 test('with no node at all the cycle fails before filtering, with upstream ErrNoNodesAvailable message', () => {
   const c = testCache([], []);
-  const err = (() => {
-    try {
-      new PodScheduler(framework(c), c).schedule(testPod('p', '100m'));
-    } catch (e) {
-      return e;
-    }
-    return undefined;
-  })();
-  assert.ok(err instanceof FitError);
-  assert.equal(err.numAllNodes, 0);
-  assert.equal(err.message, 'no nodes available to schedule pods');
-  assert.equal(err.diagnosis.unschedulablePlugins.size, 0);
-  assert.equal(fitErrorMessage(0, err.diagnosis), 'no nodes available to schedule pods');
+  assert.throws(
+    () => new PodScheduler(framework(c), c).schedule(testPod('p', '100m')),
+    (err) => {
+      assert.ok(err instanceof FitError);
+      assert.equal(err.numAllNodes, 0);
+      assert.equal(err.message, 'no nodes available to schedule pods');
+      assert.equal(err.diagnosis.unschedulablePlugins.size, 0);
+      assert.equal(fitErrorMessage(0, err.diagnosis), 'no nodes available to schedule pods');
+      return true;
+    },
+  );
 });
 
 test('scores pick the emptier node; equal totals rotate round-robin', () => {

@@ -249,11 +249,16 @@ export function compareElements(a: PathElement, b: PathElement): number {
  * Sorts `list` by compareElements of `elementOf` each item, in place. A node's children are
  * mostly a handful, often in order already: those get an insertion sort, as Array.prototype.sort's
  * work array was a tenth of what a write allocated; longer lists (a ConfigMap's thousand keys) get
- * the library sort.
+ * the library sort unless they are in order already (sets decoded from FieldsV1 are).
  */
 export function sortByElement<T>(list: T[], elementOf: (t: T) => PathElement): void {
   if (list.length > 32) {
-    list.sort((a, b) => compareElements(elementOf(a), elementOf(b)));
+    for (let i = 1; i < list.length; i++) {
+      if (compareElements(elementOf(list[i - 1]), elementOf(list[i])) > 0) {
+        list.sort((a, b) => compareElements(elementOf(a), elementOf(b)));
+        return;
+      }
+    }
     return;
   }
   for (let i = 1; i < list.length; i++) {
@@ -268,10 +273,12 @@ export function sortByElement<T>(list: T[], elementOf: (t: T) => PathElement): v
   }
 }
 
+/** sortByElement's `elementOf` for a list of path elements. */
+export const elementItself = (pe: PathElement): PathElement => pe;
+
 function sortedElements(keys: Iterable<PathElement>): PathElement[] {
   const list = [...keys];
-  // Sets decoded from FieldsV1 (and most built from objects) are in order already: the sort's work array is then not needed.
-  for (let i = 1; i < list.length; i++) if (compareElements(list[i - 1], list[i]) > 0) return list.sort(compareElements);
+  sortByElement(list, elementItself);
   return list;
 }
 

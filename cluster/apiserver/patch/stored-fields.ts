@@ -3,7 +3,7 @@
 // decodes and re-encodes every entry on every write; a write that leaves an owner's fields
 // alone (a kubelet's status update, a controller changing values it already owns) can keep
 // that owner's tree as it is, provided the tree is exactly what encoding its set would give.
-import { compareElements, sortByElement, type FieldSet } from './fieldpath.js';
+import { compareElements, elementItself, sortByElement, type FieldSet } from './fieldpath.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
 const hasOwn = (o: JsonObject, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -156,7 +156,7 @@ function withChildren(node: JsonObject | undefined, set: FieldSet, except: Field
   const keys: string[] = [];
   if (node) for (const k in node) if (k !== '.') keys.push(k);
   if (grown) for (const k of grown.keys()) if (!node || !hasOwn(node, k)) keys.push(k);
-  sortByElement(keys, (k) => k);
+  sortByElement(keys, elementItself);
   const out: JsonObject = member && keys.length > 0 ? { '.': {} } : {};
   for (const k of keys) out[k] = grown?.get(k) ?? (node![k] as JsonObject);
   return out;
