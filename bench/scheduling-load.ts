@@ -177,7 +177,7 @@ export async function benchSchedulingLoad(opts: SchedulingLoadOptions = {}): Pro
     const allBound = new Promise<void>((resolve) => {
       const check = (p: Pod) => {
         if (!p.spec?.nodeName || !p.metadata?.name?.startsWith('p-') || seenBound.has(p.metadata.name)) return;
-        seenBound.add(p.metadata!.name!);
+        seenBound.add(p.metadata.name);
         const now = performance.now();
         if (!bound++) firstBind = now;
         lastBind = now;
